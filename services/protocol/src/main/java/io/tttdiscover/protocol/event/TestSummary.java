@@ -1,0 +1,4 @@
+package io.tttdiscover.protocol.event;
+
+public record TestSummary(int passed, int total) {
+}

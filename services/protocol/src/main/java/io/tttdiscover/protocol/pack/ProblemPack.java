@@ -1,0 +1,140 @@
+package io.tttdiscover.protocol.pack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A problem as data: {@code problems/<id>/pack.yml} and the files it names. Every service reads packs through this
+ * class, so a new problem is a new folder, not a code change.
+ */
+public final class ProblemPack {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path dir;
+    private final JsonNode root;
+    private ProgramSpace programSpace;
+
+    private ProblemPack(Path dir, JsonNode root) {
+        this.dir = dir;
+        this.root = root;
+    }
+
+    /** Loads {@code <problemsDir>/<id>/pack.yml}. */
+    public static ProblemPack load(Path problemsDir, String id) {
+        Path dir = problemsDir.resolve(id);
+        Path file = dir.resolve("pack.yml");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no problem pack " + id + " (looked for " + file.toAbsolutePath() + ")");
+        }
+        try {
+            return new ProblemPack(dir, YAML.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public String id() {
+        return root.path("id").asText(dir.getFileName().toString());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public double rewardScale() {
+        return root.path("reward_scale").asDouble(1.0);
+    }
+
+    public double targetUs() {
+        return root.path("target_us").asDouble(0);
+    }
+
+    public double atol() {
+        return root.path("tolerance").path("atol").asDouble();
+    }
+
+    public double rtol() {
+        return root.path("tolerance").path("rtol").asDouble();
+    }
+
+    /** Seconds one candidate may take on a target ("cpu" or "cuda"). */
+    public double timeoutSeconds(String target) {
+        return root.path("timeouts").path(target).asDouble(60);
+    }
+
+    public Path harness() {
+        return dir.resolve(root.path("harness").asText("harness/worker.py"));
+    }
+
+    public Path file(String key) {
+        String name = root.path(key).asText(null);
+        if (name == null) {
+            throw new IllegalArgumentException("pack " + id() + " names no " + key);
+        }
+        return dir.resolve(name);
+    }
+
+    public String promptTemplate() {
+        return read(file("prompt"));
+    }
+
+    public boolean hasProgramSpace() {
+        return root.hasNonNull("program_space");
+    }
+
+    /** The pack's program space, parsed once. */
+    public synchronized ProgramSpace programSpace() {
+        if (programSpace == null) {
+            programSpace = parseProgramSpace(file("program_space"));
+        }
+        return programSpace;
+    }
+
+    /** Fills a prompt template's {@code {{name}}} placeholders. Unknown placeholders stay as they are. */
+    public static String fill(String template, Map<String, String> values) {
+        String out = template;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            out = out.replace("{{" + e.getKey() + "}}", e.getValue());
+        }
+        return out;
+    }
+
+    private ProgramSpace parseProgramSpace(Path file) {
+        try {
+            JsonNode node = YAML.readTree(file.toFile());
+            String template = read(file.getParent().resolve(node.path("template").asText()));
+            List<Decision> decisions = new ArrayList<>();
+            for (JsonNode d : node.path("decisions")) {
+                List<Alternative> alternatives = new ArrayList<>();
+                for (JsonNode a : d.path("alternatives")) {
+                    List<String> devices = new ArrayList<>();
+                    a.path("devices").forEach(x -> devices.add(x.asText()));
+                    alternatives.add(new Alternative(a.path("name").asText(), List.copyOf(devices),
+                            a.path("code").asText()));
+                }
+                decisions.add(new Decision(d.path("name").asText(), d.path("description").asText(""),
+                        List.copyOf(alternatives)));
+            }
+            return new ProgramSpace(node.path("problem").asText(id()), template, decisions);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read program space " + file, e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

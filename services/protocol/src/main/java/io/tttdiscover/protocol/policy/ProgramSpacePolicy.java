@@ -1,0 +1,110 @@
+package io.tttdiscover.protocol.policy;
+
+import io.tttdiscover.protocol.event.PolicyParameters;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The embedded policy's distribution, shared by the sampler (which samples from it) and the embedded training
+ * backend (which differentiates it), so both compute the same logprobs.
+ *
+ * <p>Each decision point d is one "token". Given the parent program's choice p at d (or -1 for none), the logit of
+ * alternative a is {@code theta[d][a] + kappa[d] * [a == p]}: the policy learns which alternatives are fast and how
+ * much to edit its parent, as an LLM edits the code in its prompt. Alternatives that cannot run on the target device
+ * are masked out.
+ */
+public final class ProgramSpacePolicy {
+    /** Parent choice used when a state has no program (an initial state). */
+    public static final int NO_PARENT = -1;
+
+    private ProgramSpacePolicy() {
+    }
+
+    /** Uniform over alternatives, with an initial preference {@code keepBias} for the parent's choice. */
+    public static PolicyParameters initial(List<Integer> alternativesPerDecision, double keepBias) {
+        List<List<Double>> logits = new ArrayList<>();
+        for (int n : alternativesPerDecision) {
+            logits.add(Collections.nCopies(n, 0.0));
+        }
+        return new PolicyParameters(logits, Collections.nCopies(alternativesPerDecision.size(), keepBias));
+    }
+
+    /** Probabilities of the alternatives of decision {@code d}. */
+    public static double[] probabilities(PolicyParameters p, int d, int parentChoice, boolean[] available) {
+        List<Double> theta = p.logits().get(d);
+        double kappa = p.keepBias().get(d);
+        double[] z = new double[theta.size()];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < z.length; a++) {
+            z[a] = available[a] ? theta.get(a) + (a == parentChoice ? kappa : 0.0) : Double.NEGATIVE_INFINITY;
+            max = Math.max(max, z[a]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("decision " + d + " has no available alternative");
+        }
+        double sum = 0;
+        for (int a = 0; a < z.length; a++) {
+            z[a] = available[a] ? Math.exp(z[a] - max) : 0.0;
+            sum += z[a];
+        }
+        for (int a = 0; a < z.length; a++) {
+            z[a] /= sum;
+        }
+        return z;
+    }
+
+    /** Log-probability of each chosen alternative. */
+    public static List<Double> logprobs(PolicyParameters p, List<Integer> parent, List<Integer> choices,
+                                        List<boolean[]> available) {
+        List<Double> out = new ArrayList<>(choices.size());
+        for (int d = 0; d < choices.size(); d++) {
+            double[] probs = probabilities(p, d, parent.get(d), available.get(d));
+            out.add(Math.log(probs[choices.get(d)]));
+        }
+        return out;
+    }
+
+    /** Mean entropy (nats) per decision of the policy given a parent. */
+    public static double entropy(PolicyParameters p, List<Integer> parent, List<boolean[]> available) {
+        double total = 0;
+        for (int d = 0; d < parent.size(); d++) {
+            for (double q : probabilities(p, d, parent.get(d), available.get(d))) {
+                if (q > 0) {
+                    total -= q * Math.log(q);
+                }
+            }
+        }
+        return total / parent.size();
+    }
+
+    /** Draws one program: a choice per decision and its logprob. */
+    public static Choices sample(PolicyParameters p, List<Integer> parent, List<boolean[]> available, Random rng) {
+        List<Integer> choices = new ArrayList<>(parent.size());
+        List<Double> logprobs = new ArrayList<>(parent.size());
+        for (int d = 0; d < parent.size(); d++) {
+            double[] probs = probabilities(p, d, parent.get(d), available.get(d));
+            double u = rng.nextDouble();
+            int pick = -1;
+            double cumulative = 0;
+            for (int a = 0; a < probs.length; a++) {
+                if (probs[a] == 0) {
+                    continue;
+                }
+                pick = a;
+                cumulative += probs[a];
+                if (u < cumulative) {
+                    break;
+                }
+            }
+            choices.add(pick);
+            logprobs.add(Math.log(probs[pick]));
+        }
+        return new Choices(List.copyOf(choices), List.copyOf(logprobs));
+    }
+
+    public record Choices(List<Integer> choices, List<Double> logprobs) {
+    }
+}
