@@ -1,0 +1,96 @@
+package io.tttdiscover.protocol;
+
+import io.tttdiscover.protocol.event.BenchmarkStat;
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.EvaluationTimings;
+import io.tttdiscover.protocol.event.EvaluatorInfo;
+import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.MalformedEventException;
+import io.tttdiscover.protocol.event.ParentState;
+import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.RewardStatus;
+import io.tttdiscover.protocol.event.TestSummary;
+import io.tttdiscover.protocol.event.TokenTrace;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventCodecTest {
+
+    static CandidateEvent candidate() {
+        return new CandidateEvent(Event.CURRENT_SCHEMA, "p1-0", "p1", "run-1", 2, 0, 0, "trimul", "s0", 3,
+                "embedded", "def custom_kernel(data): ...",
+                new TokenTrace(List.of(-1, -1), List.of(1, 0), List.of(-0.5, -1.2), null), "cpu", 1000L);
+    }
+
+    @Test
+    void everyEventSurvivesARoundTrip() {
+        PromptEvent prompt = new PromptEvent(1, "p1", "run-1", 2, 0, "trimul",
+                new ParentState("s0", "code", List.of(0, 1), 123.0), "prompt", 8, 3, "cpu", 1L);
+        assertEquals(prompt, EventCodec.prompt(EventCodec.encode(prompt)));
+
+        CandidateEvent candidate = candidate();
+        assertEquals(candidate, EventCodec.candidate(EventCodec.encode(candidate)));
+
+        RewardEvent reward = new RewardEvent(1, "run-1", 2, 0, 0, "trimul", RewardStatus.OK, "", 12.5, 120.0,
+                List.of(new BenchmarkStat("n32", 120, 1.5, 10, 118)), new TestSummary(5, 5), List.of(),
+                new EvaluatorInfo("1", "host", "w0", "cpu", null, null, "1.13", null, "3.11", "as-specified"),
+                new EvaluationTimings(1000, 1010, 1020, 2020, 1, 200, 700), candidate);
+        RewardEvent decoded = EventCodec.reward(EventCodec.encode(reward));
+        assertEquals(reward, decoded);
+        assertEquals("p1-0", decoded.idempotencyKey());
+        assertEquals(20, decoded.timings().queueMs());
+
+        CheckpointEvent checkpoint = new CheckpointEvent(1, "run-1", 2, 3, "embedded", null,
+                new PolicyParameters(List.of(List.of(0.0, 1.0)), List.of(1.0)), null, 5L);
+        assertEquals(checkpoint, EventCodec.checkpoint(EventCodec.encode(checkpoint)));
+        assertEquals("run-1@3", checkpoint.idempotencyKey());
+    }
+
+    @Test
+    void unknownFieldsFromNewerProducersAreIgnored() {
+        String json = EventCodec.encode(candidate()).replaceFirst("\\{", "{\"addedLater\":42,");
+        assertEquals(candidate(), EventCodec.candidate(json));
+    }
+
+    @Test
+    void malformedRecordsFailWithAReason() {
+        MalformedEventException notJson = assertThrows(MalformedEventException.class,
+                () -> EventCodec.candidate("{not json"));
+        assertTrue(notJson.getMessage().startsWith("not a valid CandidateEvent"), notJson.getMessage());
+
+        assertThrows(MalformedEventException.class, () -> EventCodec.candidate(""));
+
+        String future = EventCodec.encode(candidate()).replace("\"schemaVersion\":1", "\"schemaVersion\":9");
+        MalformedEventException version = assertThrows(MalformedEventException.class,
+                () -> EventCodec.candidate(future));
+        assertTrue(version.getMessage().contains("schema version 9"), version.getMessage());
+
+        String noRun = EventCodec.encode(candidate()).replace("\"runId\":\"run-1\"", "\"runId\":null");
+        MalformedEventException run = assertThrows(MalformedEventException.class, () -> EventCodec.candidate(noRun));
+        assertEquals("missing required field runId", run.getMessage());
+
+        CheckpointEvent empty = new CheckpointEvent(1, "run-1", 0, 0, "embedded", null, null, null, 0);
+        assertThrows(MalformedEventException.class, () -> EventCodec.checkpoint(EventCodec.encode(empty)));
+    }
+
+    @Test
+    void traceLengthsMustAgree() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new TokenTrace(List.of(), List.of(1, 2), List.of(-0.1), null));
+    }
+
+    @Test
+    void deadLetterTopicsFollowTheirSource() {
+        assertEquals("rewards.dlq", Topics.deadLetter(Topics.REWARDS));
+        assertEquals("candidate-kernels.dlq", Topics.deadLetter(Topics.CANDIDATES));
+    }
+}

@@ -1,0 +1,87 @@
+package io.tttdiscover.protocol.pack;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ProblemPackTest {
+
+    static Path writePack(Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("toy"));
+        Files.writeString(dir.resolve("pack.yml"), """
+                id: toy
+                reward_scale: 1500
+                target_us: 1000
+                tolerance: {atol: 0.02, rtol: 0.02}
+                timeouts: {cpu: 30, cuda: 530}
+                prompt: prompt.md
+                program_space: space.yml
+                """);
+        Files.writeString(dir.resolve("prompt.md"), "Improve:\n{{parent_code}}\nnow {{parent_runtime_us}} us");
+        Files.writeString(dir.resolve("template.py"), "{{norm}}\n\n{{matmul}}\n");
+        Files.writeString(dir.resolve("space.yml"), """
+                problem: toy
+                template: template.py
+                decisions:
+                  - name: norm
+                    description: how to normalise
+                    alternatives:
+                      - name: plain
+                        devices: [cpu, cuda]
+                        code: |
+                          def norm(x): return x
+                      - name: triton
+                        devices: [cuda]
+                        code: |
+                          def norm(x): return triton_norm(x)
+                  - name: matmul
+                    alternatives:
+                      - name: fp32
+                        code: |
+                          def mm(a, b): return a @ b
+                """);
+        return root;
+    }
+
+    @Test
+    void readsThePackAndRendersPrograms(@TempDir Path root) throws IOException {
+        ProblemPack pack = ProblemPack.load(writePack(root), "toy");
+        assertEquals("toy", pack.id());
+        assertEquals(1500, pack.rewardScale());
+        assertEquals(0.02, pack.atol());
+        assertEquals(530, pack.timeoutSeconds("cuda"));
+
+        ProgramSpace space = pack.programSpace();
+        assertEquals(2, space.size());
+        assertEquals(List.of(0, 0), space.baseline());
+        assertEquals("def norm(x): return triton_norm(x)\n\ndef mm(a, b): return a @ b\n",
+                space.render(List.of(1, 0)));
+        assertEquals("norm=triton, matmul=fp32", space.describe(List.of(1, 0)));
+        assertArrayEquals(new boolean[]{true, false}, space.available("cpu").get(0));
+        assertArrayEquals(new boolean[]{true}, space.available("cpu").get(1));
+        assertThrows(IllegalArgumentException.class, () -> space.render(List.of(2, 0)));
+    }
+
+    @Test
+    void fillsPromptPlaceholders(@TempDir Path root) throws IOException {
+        ProblemPack pack = ProblemPack.load(writePack(root), "toy");
+        assertEquals("Improve:\nx = 1\nnow 12.5 us", ProblemPack.fill(pack.promptTemplate(),
+                Map.of("parent_code", "x = 1", "parent_runtime_us", "12.5")));
+    }
+
+    @Test
+    void aMissingPackSaysWhereItLooked(@TempDir Path root) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProblemPack.load(root, "nope"));
+        assertEquals(true, e.getMessage().contains("nope"));
+    }
+}
