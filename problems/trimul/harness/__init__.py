@@ -1,0 +1,1 @@
+"""TriMul evaluation harness: worker.py is the entry point (see ../README.md)."""

@@ -1,0 +1,173 @@
+"""What runs inside the forked candidate process: load the submission, run the tests, time the
+benchmarks. The outcome goes back to the worker as one JSON object over a pipe; the worker trusts
+nothing in it that it can recompute (see worker.validate_child_result)."""
+import importlib.util
+import math
+import sys
+import time
+import traceback
+import weakref
+
+import torch
+
+import problem
+
+# Bound before any candidate code runs: a candidate that rebinds time.perf_counter or torch.cuda.Event
+# later does not change what the harness calls.
+_perf_counter = time.perf_counter
+_cuda_event = torch.cuda.Event
+_cuda_synchronize = torch.cuda.synchronize
+
+
+class CandidateFailure(Exception):
+    def __init__(self, status, check, message):
+        super().__init__(message)
+        self.status, self.check, self.message = status, check, message
+
+
+def _short_exception(exc):
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = next((f for f in reversed(tb) if f.filename.endswith("submission.py")), tb[-1] if tb else None)
+    loc = " (submission.py line %d)" % where.lineno if where and where.filename.endswith("submission.py") else ""
+    return ("%s: %s%s" % (type(exc).__name__, exc, loc))[:400]
+
+
+def load_submission(path):
+    spec = importlib.util.spec_from_file_location("submission", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["submission"] = module  # Triton's @jit reads the source through the module's file
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from a candidate is a candidate error
+        raise CandidateFailure("RUNTIME_ERROR", "import", "import failed: " + _short_exception(exc))
+    kernel = module.__dict__.get("custom_kernel")
+    if not callable(kernel):
+        raise CandidateFailure("RUNTIME_ERROR", "import", "the module defines no callable custom_kernel(data)")
+    return kernel
+
+
+class Run:
+    """One candidate evaluation on one device."""
+
+    def __init__(self, pack, device, mask_semantics):
+        self.device = device
+        self.mask_semantics = mask_semantics
+        self.atol = float(pack["tolerance"]["atol"])
+        self.rtol = float(pack["tolerance"]["rtol"])
+        self.timing = pack["timing"][device]
+        self.cases = pack["device_cases"][device]
+        self.last_output = None
+        self.tests_passed = 0
+
+    def sync(self):
+        if self.device == "cuda":
+            _cuda_synchronize()
+
+    def call(self, kernel, data, where):
+        try:
+            with torch.no_grad():
+                return kernel(data)
+        except BaseException as exc:  # noqa: BLE001
+            raise CandidateFailure("RUNTIME_ERROR", "exception", "%s: %s" % (where, _short_exception(exc)))
+
+    def verify(self, out, ref, data, where):
+        previous = self.last_output() if self.last_output is not None else None
+        if previous is not None and previous is out:
+            raise CandidateFailure("INCORRECT", "output-reused", "%s: returned the same tensor object as the previous call" % where)
+        failed = problem.check_output(out, ref, data, self.atol, self.rtol)
+        if failed:
+            check, message = failed
+            status = "REJECTED" if check in ("output-aliases-input", "output-type") else "INCORRECT"
+            raise CandidateFailure(status, check, "%s: %s" % (where, message))
+        self.last_output = weakref.ref(out)
+        problem.poison([out, ref] + problem.input_tensors(data))
+
+    def run_tests(self, kernel):
+        for case in self.cases["tests"]:
+            data = problem.make_inputs(case, self.device, case["seed"], self.mask_semantics)
+            ref = problem.reference(data)
+            self.sync()
+            out = self.call(kernel, data, "test " + case["name"])
+            self.sync()
+            self.verify(out, ref, data, "test " + case["name"])
+            self.tests_passed += 1
+
+    def timed_call(self, kernel, data, where):
+        """(device_or_cpu_seconds, wall_seconds, output)."""
+        if self.device == "cuda":
+            start, end = _cuda_event(enable_timing=True), _cuda_event(enable_timing=True)
+            _cuda_synchronize()
+            wall0 = _perf_counter()
+            start.record()
+            out = self.call(kernel, data, where)
+            end.record()
+            _cuda_synchronize()
+            wall = _perf_counter() - wall0
+            return start.elapsed_time(end) / 1000.0, wall, out
+        t0 = _perf_counter()
+        out = self.call(kernel, data, where)
+        t = _perf_counter() - t0
+        return t, t, out
+
+    def benchmark(self, kernel, case, max_runs):
+        cfg = self.timing
+        times, walls = [], []
+        loop_start = _perf_counter()
+        for i in range(max_runs):
+            data = problem.make_inputs(case, self.device, case["seed"] + 13 * i, self.mask_semantics)
+            ref = problem.reference(data)
+            where = "benchmark %s run %d" % (case["name"], i)
+            t, wall, out = self.timed_call(kernel, data, where)
+            self.verify(out, ref, data, where)
+            del out, ref, data
+            times.append(t)
+            walls.append(wall)
+            n = len(times)
+            if n >= cfg["min_runs"]:
+                mean = sum(times) / n
+                std = math.sqrt(sum((x - mean) ** 2 for x in times) / (n - 1))
+                if std / math.sqrt(n) / mean < cfg["rel_err"] or sum(times) > cfg["max_kernel_s"] \
+                        or _perf_counter() - loop_start > cfg["max_wall_s"]:
+                    break
+        return times, walls
+
+    def run_benchmarks(self, kernel):
+        benches = self.cases["benchmarks"]
+        if not benches:
+            return []
+        self.benchmark(kernel, benches[0], int(self.timing.get("warmup_runs", 1)))
+        results = []
+        for case in benches:
+            times, walls = self.benchmark(kernel, case, int(self.timing["max_runs"]))
+            n = len(times)
+            mean = sum(times) / n
+            std = math.sqrt(sum((x - mean) ** 2 for x in times) / (n - 1)) if n > 1 else 0.0
+            results.append({"name": case["name"], "seqlen": case["seqlen"], "bs": case["bs"], "dim": case["dim"],
+                            "hiddendim": case["hiddendim"], "mean_us": mean * 1e6, "std_us": std * 1e6, "runs": n,
+                            "best_us": min(times) * 1e6, "wall_mean_us": sum(walls) / n * 1e6})
+        return results
+
+
+def evaluate(pack, device, mask_semantics, source_path, token):
+    """The child's whole job; returns the JSON-able outcome (never raises)."""
+    out = {"token": token, "status": "OK", "check": None, "message": "", "tests_passed": 0,
+           "benchmarks": [], "timings_ms": {}}
+    run = Run(pack, device, mask_semantics)
+    t0 = _perf_counter()
+    try:
+        if device == "cuda":
+            torch.cuda.init()
+        kernel = load_submission(source_path)
+        t1 = _perf_counter()
+        out["timings_ms"]["load"] = (t1 - t0) * 1e3
+        run.run_tests(kernel)
+        t2 = _perf_counter()
+        out["timings_ms"]["test"] = (t2 - t1) * 1e3
+        out["benchmarks"] = run.run_benchmarks(kernel)
+        out["timings_ms"]["benchmark"] = (_perf_counter() - t2) * 1e3
+    except CandidateFailure as failure:
+        out.update(status=failure.status, check=failure.check, message=failure.message)
+    except BaseException as exc:  # noqa: BLE001 - e.g. MemoryError from RLIMIT_AS, raised in harness code
+        out.update(status="RUNTIME_ERROR", check="exception", message="harness step failed: " + _short_exception(exc))
+    out["tests_passed"] = run.tests_passed
+    return out

@@ -1,0 +1,27 @@
+# expect: REJECTED frame-access
+# Searches the garbage collector for the reference tensor.
+import torch
+import torch.nn.functional as F
+
+
+def trimul(x, mask, w):
+    C = x.shape[-1]
+    xn = F.layer_norm(x, (C,), w["norm.weight"], w["norm.bias"], 1e-5)
+    m = mask.unsqueeze(-1)
+    left = F.linear(xn, w["left_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["left_gate.weight"]))
+    right = F.linear(xn, w["right_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["right_gate.weight"]))
+    out = torch.einsum("bikh,bjkh->bijh", left, right)
+    H = out.shape[-1]
+    out = F.layer_norm(out, (H,), w["to_out_norm.weight"], w["to_out_norm.bias"], 1e-5)
+    return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
+
+
+import gc
+
+
+def custom_kernel(data):
+    x, mask, weights, config = data
+    for obj in gc.get_objects():
+        if isinstance(obj, torch.Tensor) and obj.shape == x.shape and obj is not x:
+            return obj.clone()
+    return trimul(x, mask, weights)
