@@ -1,0 +1,22 @@
+package io.tttdiscover.trainer.algorithm;
+
+import java.util.List;
+
+/**
+ * A state of the PUCT archive: a program the policy may start from.
+ *
+ * @param value    R(s), higher is better (for kernels -runtime_us); null for an initial state never measured
+ * @param parentId the state it was sampled from; null for an initial state
+ * @param choices  the program-space choices that render {@code code}; null when an LLM wrote it
+ */
+public record ArchiveState(String id, String code, List<Integer> choices, Double value, String parentId,
+                           boolean initial) {
+
+    public static ArchiveState initial(String id, String code, List<Integer> choices) {
+        return new ArchiveState(id, code, choices, null, null, true);
+    }
+
+    public static ArchiveState child(String id, String code, List<Integer> choices, double value, String parentId) {
+        return new ArchiveState(id, code, choices, value, parentId, false);
+    }
+}

@@ -1,0 +1,53 @@
+package io.tttdiscover.trainer.messaging;
+
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.PromptEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** The trainer's outgoing events: prompts keyed by prompt id, checkpoints keyed by run id. */
+@ApplicationScoped
+public class EventPublisher {
+
+    @Inject
+    @Channel("prompts")
+    Emitter<String> prompts;
+
+    @Inject
+    @Channel("checkpoints")
+    Emitter<String> checkpoints;
+
+    /** Completes when the broker acknowledged the prompt. */
+    public CompletionStage<Void> prompt(PromptEvent event) {
+        return send(prompts, event.promptId(), EventCodec.encode(event));
+    }
+
+    /** Completes when the broker acknowledged the checkpoint. */
+    public CompletionStage<Void> checkpoint(CheckpointEvent event) {
+        return send(checkpoints, event.runId(), EventCodec.encode(event));
+    }
+
+    private static CompletionStage<Void> send(Emitter<String> emitter, String key, String json) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Metadata metadata = Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+        emitter.send(Message.of(json, metadata,
+                () -> {
+                    done.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    done.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return done;
+    }
+}

@@ -1,0 +1,122 @@
+package io.tttdiscover.trainer.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.trainer.domain.RolloutEntity;
+import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.service.RunService;
+import io.tttdiscover.trainer.service.RunStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** The run API the CLI and the tests use. */
+@Path("/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+
+    @Inject
+    RunService runs;
+
+    @Inject
+    RunStore store;
+
+    @ConfigProperty(name = "discover.problems-dir", defaultValue = "problems")
+    String problemsDir;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(RunRequest request) {
+        Run run;
+        try {
+            run = runs.create((request == null ? emptyRequest() : request).toConfig());
+        } catch (IllegalArgumentException e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
+        }
+        return Response.created(URI.create("/runs/" + run.id)).entity(RunView.of(run)).build();
+    }
+
+    @GET
+    public List<RunView> list() {
+        return store.runs().stream().map(RunView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public RunView get(@PathParam("id") String id) {
+        return RunView.of(store.run(id).orElseThrow(() -> notFound(id)));
+    }
+
+    @GET
+    @Path("{id}/steps")
+    public List<StepMetrics> steps(@PathParam("id") String id) {
+        store.run(id).orElseThrow(() -> notFound(id));
+        return store.metrics(id);
+    }
+
+    @GET
+    @Path("{id}/best")
+    public BestView best(@PathParam("id") String id) {
+        Run run = store.run(id).orElseThrow(() -> notFound(id));
+        if (run.bestCandidateId == null) {
+            throw new NotFoundException("run " + id + " has no correct candidate yet");
+        }
+        RolloutEntity r = store.rollout(run.bestCandidateId)
+                .orElseThrow(() -> new NotFoundException("candidate " + run.bestCandidateId + " not stored"));
+        List<Integer> choices = choices(r);
+        return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices));
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public RunView stop(@PathParam("id") String id) {
+        return RunView.of(runs.stop(id).orElseThrow(() -> notFound(id)));
+    }
+
+    private String describe(Run run, List<Integer> choices) {
+        if (choices == null) {
+            return null;
+        }
+        try {
+            ProblemPack pack = ProblemPack.load(java.nio.file.Path.of(problemsDir), run.problemId);
+            return pack.hasProgramSpace() ? pack.programSpace().describe(choices) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static List<Integer> choices(RolloutEntity r) {
+        if (r.choices == null) {
+            return null;
+        }
+        try {
+            return EventCodec.mapper().readValue(r.choices, new TypeReference<List<Integer>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("candidate " + r.candidateId + " has unreadable choices", e);
+        }
+    }
+
+    private static RunRequest emptyRequest() {
+        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("no run " + id);
+    }
+}

@@ -1,0 +1,22 @@
+package io.tttdiscover.trainer.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.service.RunConfig;
+
+/** A run as the API shows it. */
+public record RunView(String id, String problemId, String status, RunConfig config, int currentStep, int stepsDone,
+                      Double bestRuntimeUs, String bestCandidateId, long createdAt, Long finishedAt, String message) {
+
+    static RunView of(Run run) {
+        RunConfig config;
+        try {
+            config = EventCodec.mapper().readValue(run.config, RunConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("run " + run.id + " has an unreadable config", e);
+        }
+        return new RunView(run.id, run.problemId, run.status.name(), config, run.currentStep, run.stepsDone,
+                run.bestRuntimeUs, run.bestCandidateId, run.createdAt, run.finishedAt, run.message);
+    }
+}

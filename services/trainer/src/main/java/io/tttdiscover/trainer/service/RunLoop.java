@@ -1,0 +1,337 @@
+package io.tttdiscover.trainer.service;
+
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.ParentState;
+import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.spi.AdamParams;
+import io.tttdiscover.protocol.spi.PolicyCheckpoint;
+import io.tttdiscover.protocol.spi.TrainingBackend;
+import io.tttdiscover.protocol.spi.TrainingSession;
+import io.tttdiscover.protocol.spi.TrainingSpec;
+import io.tttdiscover.trainer.algorithm.ArchiveState;
+import io.tttdiscover.trainer.algorithm.PuctArchive;
+import io.tttdiscover.trainer.algorithm.Rollout;
+import io.tttdiscover.trainer.algorithm.TrainStep;
+import io.tttdiscover.trainer.domain.RunStatus;
+import io.tttdiscover.trainer.messaging.EventPublisher;
+import io.tttdiscover.trainer.training.EmbeddedTrainingBackend;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One run's step loop. Everything it does runs on the run's own single thread, in order, so the archive and the
+ * training session need no locks and the Kafka consumer thread only hands rewards over.
+ *
+ * <p>Step s: PUCT picks the start states, one prompt per state goes out (policy version s), rewards are collected
+ * per group until every group has its samples or the step's deadline passes; then the archive is updated and pruned,
+ * the policy trained, version s+1 saved and published with the step's metrics, and step s+1 begins.
+ *
+ * <p>Deadline: {@code groupDeadlineSeconds} after a step's prompts go out (all its groups are published together, so
+ * one timer serves every group). At the deadline the step trains on what arrived. A missing sample counts as a
+ * failed rollout of its parent in the archive statistics (n, T) and in the step's failure count, but yields no
+ * training datum (there is no token trace to train on); a group with nothing arrived is left out.
+ */
+final class RunLoop {
+    private static final Logger LOG = Logger.getLogger(RunLoop.class);
+    private static final long PUBLISH_TIMEOUT_SECONDS = 60;
+
+    private final String runId;
+    private final RunConfig config;
+    private final ProblemPack pack;
+    private final TrainingBackend backend;
+    private final RunStore store;
+    private final EventPublisher publisher;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService thread;
+    private final PuctArchive archive = new PuctArchive();
+    private final Runnable onFinished;
+
+    private TrainingSession session;
+    private long version;
+    private Double bestSoFarUs;
+    private StepInProgress current;
+    private boolean finished;
+
+    RunLoop(String runId, RunConfig config, ProblemPack pack, TrainingBackend backend, RunStore store,
+            EventPublisher publisher, ScheduledExecutorService timers, Runnable onFinished) {
+        this.runId = runId;
+        this.config = config;
+        this.pack = pack;
+        this.backend = backend;
+        this.store = store;
+        this.publisher = publisher;
+        this.timers = timers;
+        this.onFinished = onFinished;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "run-" + runId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** True when a candidate came from the embedded policy, whose completion tokens are program-space choices. */
+    static boolean isProgramSpace(CandidateEvent candidate) {
+        return EmbeddedTrainingBackend.NAME.equals(candidate.backend());
+    }
+
+    void start() {
+        submit(this::begin);
+    }
+
+    void offer(RewardEvent reward) {
+        submit(() -> accept(reward));
+    }
+
+    void stop(String message) {
+        submit(() -> finish(RunStatus.STOPPED, message));
+    }
+
+    /** Drops the run's thread at shutdown without touching the database. */
+    void abandon() {
+        thread.shutdownNow();
+    }
+
+    private void submit(Runnable task) {
+        try {
+            thread.execute(() -> {
+                if (finished) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "run %s failed", runId);
+                    finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the run has ended; a late reward or timer has nothing left to do
+        }
+    }
+
+    private void begin() {
+        session = backend.open(new TrainingSpec(runId, pack, config.baseModel(), config.loraRank(),
+                config.warmStart(), config.target(), config.seed()), null);
+        archive.addInitial(initialState());
+        store.update(runId, r -> r.status = RunStatus.RUNNING);
+        PolicyCheckpoint initial = session.initialCheckpoint();
+        version = initial.version();
+        // The sampler must hold version 0 before the first prompt asks for it.
+        publishCheckpoint(0, initial, null);
+        beginStep(0);
+    }
+
+    private ArchiveState initialState() {
+        if (pack.hasProgramSpace()) {
+            List<Integer> baseline = pack.programSpace().baseline();
+            return ArchiveState.initial("initial", pack.programSpace().render(baseline), baseline);
+        }
+        return ArchiveState.initial("initial", null, null);
+    }
+
+    private void beginStep(int step) {
+        List<ArchiveState> parents = archive.select(config.groupsPerBatch());
+        current = new StepInProgress(step, parents, System.currentTimeMillis());
+        store.update(runId, r -> r.currentStep = step);
+        for (int g = 0; g < parents.size(); g++) {
+            ArchiveState parent = parents.get(g);
+            Double parentRuntime = parent.value() == null ? null : -parent.value();
+            String rendered = EmbeddedTrainingBackend.NAME.equals(config.trainingBackend())
+                    ? null : PromptRenderer.render(pack, parent, parentRuntime);
+            PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step, g), runId, step, g,
+                    config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
+                    rendered, config.groupSize(), version, config.target(), System.currentTimeMillis());
+            await(publisher.prompt(prompt).toCompletableFuture(), "prompt " + prompt.promptId());
+        }
+        StepInProgress collecting = current;
+        collecting.deadline = timers.schedule(() -> submit(() -> onDeadline(collecting)), config.groupDeadlineSeconds(),
+                TimeUnit.SECONDS);
+        LOG.infof("run %s step %d: %d prompts out (policy v%d)", runId, step, parents.size(), version);
+    }
+
+    private String promptId(int step, int group) {
+        return runId + "-s" + step + "-g" + group;
+    }
+
+    private void accept(RewardEvent reward) {
+        if (current == null || reward.step() != current.step || reward.group() < 0
+                || reward.group() >= current.groups.size()) {
+            LOG.debugf("run %s: reward %s for step %d group %d kept but not counted (current step %s)", runId,
+                    reward.candidateId(), reward.step(), reward.group(), current == null ? "-" : current.step);
+            return;
+        }
+        Map<String, Rollout> group = current.groups.get(reward.group());
+        if (group.containsKey(reward.candidateId()) || group.size() >= config.groupSize()) {
+            return;
+        }
+        boolean ok = reward.status().success() && reward.runtimeUs() != null;
+        group.put(reward.candidateId(), new Rollout(reward.candidateId(), reward.group(), ok ? reward.reward() : 0.0,
+                ok, reward.runtimeUs(), reward.candidate().trace()));
+        current.candidates.put(reward.candidateId(), reward.candidate());
+        if (current.complete(config.groupSize())) {
+            finishStep(false);
+        }
+    }
+
+    private void onDeadline(StepInProgress step) {
+        if (current == step) {
+            LOG.warnf("run %s step %d: group deadline of %ds passed with %d of %d samples; training on what arrived",
+                    runId, step.step, config.groupDeadlineSeconds(), step.arrived(),
+                    config.groupSize() * step.groups.size());
+            finishStep(true);
+        }
+    }
+
+    private void finishStep(boolean deadlinePassed) {
+        StepInProgress step = current;
+        current = null;
+        if (step.deadline != null && !deadlinePassed) {
+            step.deadline.cancel(false);
+        }
+        List<List<Rollout>> groups = new ArrayList<>();
+        int missing = 0;
+        String bestCandidate = null;
+        Double bestRuntime = null;
+        for (int g = 0; g < step.groups.size(); g++) {
+            ArchiveState parent = step.parents.get(g);
+            List<Rollout> rollouts = List.copyOf(step.groups.get(g).values());
+            for (Rollout r : rollouts) {
+                CandidateEvent candidate = step.candidates.get(r.candidateId());
+                ArchiveState child = null;
+                if (r.success()) {
+                    List<Integer> choices = isProgramSpace(candidate) && candidate.trace() != null
+                            ? List.copyOf(candidate.trace().completionTokens()) : null;
+                    child = ArchiveState.child(r.candidateId(), candidate.program(), choices, -r.runtimeUs(),
+                            parent.id());
+                    if (bestRuntime == null || r.runtimeUs() < bestRuntime) {
+                        bestRuntime = r.runtimeUs();
+                        bestCandidate = r.candidateId();
+                    }
+                }
+                archive.recordRollout(parent.id(), child);
+            }
+            for (int i = rollouts.size(); i < config.groupSize(); i++) {
+                archive.recordRollout(parent.id(), null);
+                missing++;
+            }
+            groups.add(rollouts);
+        }
+        archive.prune();
+
+        StepMetrics metrics = TrainStep.run(groups, session,
+                new TrainStep.Settings(config.estimator(), config.klCoef(), AdamParams.paper(config.learningRate())),
+                new TrainStep.Context(step.step, missing, bestSoFarUs, archive.size(), step.startedAtMs));
+        if (metrics.groupsKept() == 0) {
+            LOG.infof("run %s step %d: every group constant, no gradient", runId, step.step);
+        }
+        version++;
+        PolicyCheckpoint checkpoint = session.saveForSampler(version);
+        store.saveMetrics(runId, metrics);
+        boolean improved = bestRuntime != null && (bestSoFarUs == null || bestRuntime < bestSoFarUs);
+        if (improved) {
+            bestSoFarUs = bestRuntime;
+        }
+        String improvedCandidate = improved ? bestCandidate : null;
+        store.update(runId, r -> {
+            r.stepsDone = step.step + 1;
+            if (improvedCandidate != null) {
+                r.bestRuntimeUs = bestSoFarUs;
+                r.bestCandidateId = improvedCandidate;
+            }
+        });
+        publishCheckpoint(step.step, checkpoint, metrics);
+        LOG.infof("run %s step %d done: reward mean %.4f max %.4f, best %s us, kept %d groups, v%d", runId,
+                step.step, metrics.rewardMean(), metrics.rewardMax(), bestSoFarUs, metrics.groupsKept(), version);
+        if (step.step + 1 < config.steps()) {
+            beginStep(step.step + 1);
+        } else {
+            finish(RunStatus.COMPLETED, "completed " + config.steps() + " steps");
+        }
+    }
+
+    private void publishCheckpoint(int step, PolicyCheckpoint checkpoint, StepMetrics metrics) {
+        store.saveCheckpoint(runId, step, backend.name(), checkpoint);
+        boolean embedded = checkpoint.embeddedPolicy() != null;
+        CheckpointEvent event = new CheckpointEvent(Event.CURRENT_SCHEMA, runId, step, checkpoint.version(),
+                backend.name(), embedded ? null : checkpoint.weightsUri(), checkpoint.embeddedPolicy(), metrics,
+                System.currentTimeMillis());
+        await(publisher.checkpoint(event).toCompletableFuture(), "checkpoint v" + checkpoint.version());
+    }
+
+    private static void await(CompletableFuture<Void> sent, String what) {
+        try {
+            sent.get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not publish " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void finish(RunStatus status, String message) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (current != null && current.deadline != null) {
+            current.deadline.cancel(false);
+        }
+        current = null;
+        try {
+            store.finish(runId, status, message);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+            thread.shutdown();
+            onFinished.run();
+        }
+        LOG.infof("run %s %s: %s", runId, status, message);
+    }
+
+    /** The rewards of the step being collected, per group, in arrival order. */
+    private static final class StepInProgress {
+        final int step;
+        final List<ArchiveState> parents;
+        final List<Map<String, Rollout>> groups = new ArrayList<>();
+        final Map<String, CandidateEvent> candidates = new LinkedHashMap<>();
+        final long startedAtMs;
+        ScheduledFuture<?> deadline;
+
+        StepInProgress(int step, List<ArchiveState> parents, long startedAtMs) {
+            this.step = step;
+            this.parents = parents;
+            this.startedAtMs = startedAtMs;
+            for (int g = 0; g < parents.size(); g++) {
+                groups.add(new LinkedHashMap<>());
+            }
+        }
+
+        boolean complete(int groupSize) {
+            return groups.stream().allMatch(g -> g.size() >= groupSize);
+        }
+
+        int arrived() {
+            return groups.stream().mapToInt(Map::size).sum();
+        }
+    }
+}

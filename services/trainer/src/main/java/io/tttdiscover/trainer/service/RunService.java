@@ -1,0 +1,113 @@
+package io.tttdiscover.trainer.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.spi.TrainingBackend;
+import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.domain.RunStatus;
+import io.tttdiscover.trainer.messaging.EventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Creates, stops and feeds runs; each active run has its own {@link RunLoop}. */
+@ApplicationScoped
+public class RunService {
+    private static final Logger LOG = Logger.getLogger(RunService.class);
+
+    @Inject
+    RunStore store;
+
+    @Inject
+    EventPublisher publisher;
+
+    /** Every TrainingBackend bean; a run picks one by name, so a new backend is a new bean, not a change here. */
+    @Inject
+    Instance<TrainingBackend> backends;
+
+    @ConfigProperty(name = "discover.problems-dir", defaultValue = "problems")
+    String problemsDir;
+
+    private final Map<String, RunLoop> active = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "run-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+
+    void onStart(@Observes StartupEvent event) {
+        int failed = store.failUnfinished("the trainer restarted while this run was active; start a new run "
+                + "(warm start from its last checkpoint with embedded:<runId>@<version>)");
+        if (failed > 0) {
+            LOG.warnf("marked %d unfinished run(s) of an earlier trainer process FAILED", failed);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        // No database writes while shutting down: the next start marks these runs FAILED.
+        active.values().forEach(RunLoop::abandon);
+        timers.shutdownNow();
+    }
+
+    /** @throws IllegalArgumentException for an unknown problem or backend, or a bad setting */
+    public Run create(RunConfig config) {
+        ProblemPack pack = ProblemPack.load(Path.of(problemsDir), config.problemId());
+        TrainingBackend backend = backend(config.trainingBackend());
+        String id = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        Run run = store.create(id, config);
+        RunLoop loop = new RunLoop(id, config, pack, backend, store, publisher, timers, () -> active.remove(id));
+        active.put(id, loop);
+        loop.start();
+        return run;
+    }
+
+    public Optional<Run> stop(String id) {
+        Optional<Run> run = store.run(id);
+        if (run.isEmpty() || run.get().status.finished()) {
+            return run;
+        }
+        RunLoop loop = active.get(id);
+        if (loop != null) {
+            loop.stop("stopped on request");
+        } else {
+            store.finish(id, RunStatus.STOPPED, "stopped on request");
+        }
+        return store.run(id);
+    }
+
+    /** Stores the reward (once per candidate id) and hands a first delivery to its run, if that run is active. */
+    public void onReward(RewardEvent reward) {
+        if (!store.saveRollout(reward)) {
+            LOG.debugf("reward for candidate %s seen before; ignored", reward.candidateId());
+            return;
+        }
+        RunLoop loop = active.get(reward.runId());
+        if (loop != null) {
+            loop.offer(reward);
+        }
+    }
+
+    public List<String> backendNames() {
+        return backends.stream().map(TrainingBackend::name).toList();
+    }
+
+    private TrainingBackend backend(String name) {
+        return backends.stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no training backend '" + name + "' (available: "
+                        + backendNames() + ")"));
+    }
+}

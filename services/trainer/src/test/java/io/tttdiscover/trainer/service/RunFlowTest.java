@@ -1,0 +1,247 @@
+package io.tttdiscover.trainer.service;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import io.smallrye.reactive.messaging.memory.InMemorySource;
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.MalformedEventException;
+import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.RewardStatus;
+import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.protocol.event.TokenTrace;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.restassured.http.ContentType;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The step loop end to end over in-memory channels and the real PostgreSQL. */
+@QuarkusTest
+class RunFlowTest {
+    private static final ProblemPack TOY = ProblemPack.load(Path.of("src/test/resources/problems"), "toy");
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    private InMemorySink<String> prompts;
+    private InMemorySink<String> checkpoints;
+    private InMemorySource<Object> rewards;
+
+    @BeforeEach
+    void channels() {
+        prompts = connector.sink("prompts");
+        checkpoints = connector.sink("checkpoints");
+        rewards = connector.source("rewards");
+        prompts.clear();
+        checkpoints.clear();
+    }
+
+    @Test
+    void twoStepsFromRestToCompletion() {
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":2,\"groupsPerBatch\":2,\"groupSize\":3,"
+                + "\"target\":\"cpu\",\"klCoef\":0.1,\"groupDeadlineSeconds\":60}");
+
+        await(() -> promptsOf(runId).size() == 2);
+        List<CheckpointEvent> cps = checkpointsOf(runId);
+        assertEquals(1, cps.size(), "version 0 goes out before the first prompts");
+        assertEquals(0, cps.get(0).policyVersion());
+        assertNull(cps.get(0).metrics());
+        PolicyParameters v0 = cps.get(0).embeddedPolicy();
+        assertNotNull(v0);
+
+        List<PromptEvent> step0 = promptsOf(runId);
+        for (PromptEvent p : step0) {
+            assertEquals("initial", p.parent().stateId());
+            assertEquals(TOY.programSpace().baseline(), p.parent().choices());
+            assertNull(p.parent().runtimeUs());
+            assertEquals(3, p.samplesWanted());
+            assertEquals(0, p.policyVersion());
+            assertEquals(runId + "-s0-g" + p.group(), p.promptId());
+        }
+
+        // group 0: runtimes 50, 80 and a failure; group 1: 40, 60, 70
+        sendGroup(step0.get(0), v0, new Double[]{50.0, 80.0, null});
+        RewardEvent duplicate = reward(step0.get(1), v0, 0, 40.0);
+        rewards.send(EventCodec.encode(duplicate));
+        rewards.send(EventCodec.encode(duplicate));
+        rewards.send(EventCodec.encode(reward(step0.get(1), v0, 1, 60.0)));
+        rewards.send(EventCodec.encode(reward(step0.get(1), v0, 2, 70.0)));
+
+        await(() -> checkpointsOf(runId).size() == 2);
+        CheckpointEvent v1 = checkpointsOf(runId).get(1);
+        assertEquals(1, v1.policyVersion());
+        StepMetrics m = v1.metrics();
+        assertEquals(0, m.step());
+        assertEquals(6, m.samples(), "the redelivered reward counts once");
+        assertEquals(1, m.failures());
+        assertEquals(40.0, m.bestRuntimeUs());
+        assertEquals(2, m.groupsKept());
+        assertEquals(1.0, m.fracMixed());
+        assertEquals(100.0 / 40.0, m.rewardMax(), 1e-12);
+        assertEquals(0.0, m.rewardMin());
+        assertTrue(m.beta() > 0);
+        assertEquals(0.0, m.klSampleTrain(), 1e-9, "the sampler used the very policy being trained");
+        assertTrue(m.entropy() > 0);
+        // 1 initial + 5 successful children, cut to the best 2 per parent (here: the initial state's children)
+        assertEquals(3, m.archiveSize());
+
+        await(() -> promptsOf(runId).size() == 4);
+        List<PromptEvent> step1 = promptsOf(runId).subList(2, 4);
+        for (PromptEvent p : step1) {
+            assertEquals(1, p.step());
+            assertEquals(1, p.policyVersion());
+        }
+        // the best state (40 us) is picked first
+        assertEquals(40.0, step1.get(0).parent().runtimeUs());
+        PolicyParameters v1Params = v1.embeddedPolicy();
+        sendGroup(step1.get(0), v1Params, new Double[]{30.0, 45.0, 35.0});
+        sendGroup(step1.get(1), v1Params, new Double[]{null, null, null});
+
+        await(() -> "COMPLETED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+        given().get("/runs/" + runId).then()
+                .body("stepsDone", equalTo(2))
+                .body("bestRuntimeUs", equalTo(30.0f));
+        given().get("/runs/" + runId + "/steps").then().body("$", hasSize(2))
+                .body("[1].fracAllBad", equalTo(0.5f));
+        given().get("/runs/" + runId + "/best").then()
+                .body("runtimeUs", equalTo(30.0f))
+                .body("choices", hasSize(2))
+                .body("description", org.hamcrest.Matchers.startsWith("loop="));
+        assertEquals(3, checkpointsOf(runId).size());
+    }
+
+    @Test
+    void theDeadlineTrainsOnWhatArrived() {
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":2,\"groupSize\":3,"
+                + "\"groupDeadlineSeconds\":1}");
+        await(() -> promptsOf(runId).size() == 2);
+        PolicyParameters v0 = checkpointsOf(runId).get(0).embeddedPolicy();
+        PromptEvent g0 = promptsOf(runId).get(0);
+        rewards.send(EventCodec.encode(reward(g0, v0, 0, 20.0)));
+        rewards.send(EventCodec.encode(reward(g0, v0, 1, 25.0)));
+
+        await(() -> checkpointsOf(runId).size() == 2);
+        StepMetrics m = checkpointsOf(runId).get(1).metrics();
+        assertEquals(2, m.samples());
+        assertEquals(4, m.failures(), "4 samples never arrived");
+        assertEquals(1, m.groupsKept());
+        await(() -> "COMPLETED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+    }
+
+    @Test
+    void aMalformedRewardIsNackedWithItsReasonAndConsumptionGoesOn() {
+        AtomicReference<Throwable> reason = new AtomicReference<>();
+        rewards.send(Message.of("{\"schemaVersion\":1,\"runId\":\"x\"}").withNack(t -> {
+            reason.set(t);
+            return CompletableFuture.completedFuture(null);
+        }));
+        await(() -> reason.get() != null);
+        assertInstanceOf(MalformedEventException.class, reason.get());
+        assertTrue(reason.get().getMessage().startsWith("not a valid RewardEvent"), reason.get().getMessage());
+
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":1,\"groupSize\":2}");
+        await(() -> promptsOf(runId).size() == 1);
+        PolicyParameters v0 = checkpointsOf(runId).get(0).embeddedPolicy();
+        sendGroup(promptsOf(runId).get(0), v0, new Double[]{10.0, 12.0});
+        await(() -> checkpointsOf(runId).size() == 2);
+    }
+
+    @Test
+    void badRequestsAreRejected() {
+        given().contentType(ContentType.JSON).body("{\"problemId\":\"nope\"}").post("/runs").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"problemId\":\"toy\",\"trainingBackend\":\"tinker\"}")
+                .post("/runs").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"problemId\":\"toy\",\"advantage\":\"max\"}")
+                .post("/runs").then().statusCode(400);
+        given().get("/runs/none").then().statusCode(404);
+    }
+
+    @Test
+    void aRunCanBeStopped() {
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":3,\"groupsPerBatch\":1,\"groupSize\":2}");
+        await(() -> promptsOf(runId).size() == 1);
+        given().post("/runs/" + runId + "/stop").then().statusCode(200);
+        await(() -> "STOPPED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+        given().get("/runs").then().statusCode(200);
+    }
+
+    private String createRun(String body) {
+        return given().contentType(ContentType.JSON).body(body).post("/runs")
+                .then().statusCode(201).body("status", equalTo("CREATED")).extract().path("id");
+    }
+
+    private void sendGroup(PromptEvent prompt, PolicyParameters policy, Double[] runtimes) {
+        for (int s = 0; s < runtimes.length; s++) {
+            rewards.send(EventCodec.encode(reward(prompt, policy, s, runtimes[s])));
+        }
+    }
+
+    /** A reward as the evaluator would send it; runtime null = the candidate failed its tests. */
+    private static RewardEvent reward(PromptEvent prompt, PolicyParameters policy, int sample, Double runtimeUs) {
+        List<Integer> parent = prompt.parent().choices();
+        List<Integer> choices = List.of((sample + prompt.group()) % 2, sample % 2);
+        List<Double> logprobs = ProgramSpacePolicy.logprobs(policy, parent, choices,
+                TOY.programSpace().available("cpu"));
+        String candidateId = prompt.promptId() + "-c" + sample;
+        CandidateEvent candidate = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId, prompt.promptId(),
+                prompt.runId(), prompt.step(), prompt.group(), sample, "toy", prompt.parent().stateId(),
+                prompt.policyVersion(), "embedded",
+                TOY.programSpace().render(choices) + "\n# " + candidateId,
+                new TokenTrace(parent, choices, logprobs, null), "cpu", System.currentTimeMillis());
+        boolean ok = runtimeUs != null;
+        return new RewardEvent(Event.CURRENT_SCHEMA, prompt.runId(), prompt.step(), prompt.group(), sample, "toy",
+                ok ? RewardStatus.OK : RewardStatus.INCORRECT, ok ? null : "mismatch",
+                ok ? 100.0 / runtimeUs : 0.0, runtimeUs, List.of(), null, List.of(), null, null, candidate);
+    }
+
+    private List<PromptEvent> promptsOf(String runId) {
+        return prompts.received().stream().map(m -> EventCodec.prompt(m.getPayload()))
+                .filter(p -> p.runId().equals(runId)).toList();
+    }
+
+    private List<CheckpointEvent> checkpointsOf(String runId) {
+        return checkpoints.received().stream().map(m -> EventCodec.checkpoint(m.getPayload()))
+                .filter(c -> c.runId().equals(runId)).toList();
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 20 s");
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.tttdiscover.trainer.training;
+
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.protocol.spi.AdamParams;
+import io.tttdiscover.protocol.spi.Datum;
+import io.tttdiscover.protocol.spi.ForwardBackwardResult;
+import io.tttdiscover.protocol.spi.PolicyCheckpoint;
+import io.tttdiscover.protocol.spi.TrainingSession;
+import io.tttdiscover.protocol.spi.TrainingSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EmbeddedTrainingBackendTest {
+    private static final ProblemPack TOY = ProblemPack.load(Path.of("src/test/resources/problems"), "toy");
+    private static final List<boolean[]> CPU = TOY.programSpace().available("cpu");
+
+    private static TrainingSpec spec(String warmStart) {
+        return new TrainingSpec("r1", TOY, null, 32, warmStart, "cpu", 0);
+    }
+
+    @Test
+    void gradientOfTheImportanceSamplingLossMatchesFiniteDifferences() {
+        FlatParameters layout = new FlatParameters(List.of(3, 2));
+        Random rng = new Random(7);
+        double[] x = new double[layout.length()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextGaussian();
+        }
+        List<Datum> data = List.of(
+                new Datum(List.of(0, 1), List.of(1, 1), List.of(-0.9, -0.4), List.of(1.3, 1.3)),
+                new Datum(List.of(1, 0), List.of(1, 0), List.of(-1.2, -0.8), List.of(-0.7, -0.7)),
+                new Datum(List.of(), List.of(0, 1), List.of(-1.0, -0.6), List.of(0.4, 0.4)),
+                new Datum(List.of(2, 1), List.of(0, 1), List.of(-0.3, -0.5), List.of(2.0, 0.0)));
+        double[] grad = ImportanceSamplingLoss.evaluate(layout, x, data, CPU).gradient();
+        double h = 1e-6;
+        for (int i = 0; i < x.length; i++) {
+            double[] plus = x.clone();
+            double[] minus = x.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric = (ImportanceSamplingLoss.evaluate(layout, plus, data, CPU).loss()
+                    - ImportanceSamplingLoss.evaluate(layout, minus, data, CPU).loss()) / (2 * h);
+            assertEquals(numeric, grad[i], 1e-6, "parameter " + i);
+        }
+        // the cuda-only alternative is masked on cpu: no gradient
+        assertEquals(0.0, grad[layout.logit(0, 2)]);
+    }
+
+    @Test
+    void lossIsTheNegatedSumOfRatioTimesAdvantage() {
+        FlatParameters layout = new FlatParameters(List.of(3, 2));
+        double[] x = new double[layout.length()];
+        // uniform over 2 available alternatives at each decision: logp = ln 0.5; sampler logp = ln 0.25 -> ratio 2
+        Datum d = new Datum(List.of(), List.of(1, 0), List.of(Math.log(0.25), Math.log(0.25)), List.of(1.5, 1.5));
+        ImportanceSamplingLoss.Result r = ImportanceSamplingLoss.evaluate(layout, x, List.of(d, d), CPU);
+        assertEquals(-(2 * 1.5 + 2 * 1.5) * 2, r.loss(), 1e-12);
+        assertEquals(Math.log(0.5), r.learnerLogprobs().get(0).get(0), 1e-12);
+    }
+
+    @Test
+    void adamStepsRaiseTheProbabilityOfTheRewardedAlternative() {
+        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) -> Optional.empty());
+        TrainingSession session = backend.open(spec(null), null);
+        PolicyParameters start = session.initialCheckpoint().embeddedPolicy();
+        List<Integer> parent = TOY.programSpace().baseline();
+        double before = ProgramSpacePolicy.probabilities(start, 0, 0, CPU.get(0))[1];
+        List<Datum> batch = new ArrayList<>();
+        for (int[] choice : new int[][]{{1, 0}, {1, 1}, {0, 0}, {0, 1}}) {
+            List<Integer> choices = List.of(choice[0], choice[1]);
+            List<Double> lp = ProgramSpacePolicy.logprobs(start, parent, choices, CPU);
+            double a = choice[0] == 1 ? 1.0 : -1.0;
+            batch.add(new Datum(parent, choices, lp, List.of(a, a)));
+        }
+        AdamParams adam = AdamParams.paper(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE);
+        double previous = before;
+        for (int step = 0; step < 5; step++) {
+            ForwardBackwardResult fb = session.forwardBackward(batch);
+            assertEquals(batch.size(), fb.learnerLogprobs().size());
+            session.optimStep(adam);
+            PolicyParameters p = session.saveForSampler(step + 1).embeddedPolicy();
+            double now = ProgramSpacePolicy.probabilities(p, 0, 0, CPU.get(0))[1];
+            assertTrue(now > previous, "step " + step + ": " + now + " <= " + previous);
+            previous = now;
+        }
+        assertTrue(previous > before + 0.1, "p(numpy) " + before + " -> " + previous);
+        PolicyCheckpoint saved = session.saveForSampler(5);
+        assertEquals("embedded:r1@5", saved.weightsUri());
+    }
+
+    @Test
+    void baseLogprobsStayWithTheInitialPolicy() {
+        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) -> Optional.empty());
+        TrainingSession session = backend.open(spec(null), null);
+        Datum d = new Datum(List.of(0, 0), List.of(1, 0), List.of(-1.0, -1.0), List.of(1.0, 1.0));
+        List<Double> base = session.baseLogprobs(List.of(d)).get(0);
+        session.forwardBackward(List.of(d));
+        session.optimStep(AdamParams.paper(0.1));
+        assertEquals(base, session.baseLogprobs(List.of(d)).get(0));
+        // initial keep bias 0.5 on the parent's choice 0 among {0, 1} (cuda-only masked): p(1) = 1 / (1 + e^0.5)
+        assertEquals(Math.log(1 / (1 + Math.exp(EmbeddedTrainingBackend.INITIAL_KEEP_BIAS))), base.get(0), 1e-12);
+    }
+
+    @Test
+    void warmStartsFromAStoredCheckpointOrAFile(@TempDir Path dir) throws Exception {
+        PolicyParameters stored = new PolicyParameters(List.of(List.of(0.1, 0.2, 0.3), List.of(-1.0, 1.0)),
+                List.of(0.7, 0.8));
+        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) ->
+                run.equals("old") && version == 3 ? Optional.of(stored) : Optional.empty());
+        assertEquals(stored, backend.open(spec("embedded:old@3"), null).initialCheckpoint().embeddedPolicy());
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, EventCodec.encode(stored));
+        assertEquals(stored, backend.open(spec("file:" + file), null).initialCheckpoint().embeddedPolicy());
+        assertThrows(IllegalArgumentException.class, () -> backend.open(spec("embedded:old@4"), null));
+        assertThrows(IllegalArgumentException.class, () -> backend.open(spec("tinker://x"), null));
+    }
+}

@@ -1,0 +1,6 @@
+import numpy as np
+
+def custom_kernel(x):
+    {{dtype}}
+    {{loop}}
+    return total
