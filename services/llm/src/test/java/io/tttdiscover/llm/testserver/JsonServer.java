@@ -1,0 +1,120 @@
+package io.tttdiscover.llm.testserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** A JDK HttpServer that records every JSON request and can answer a path with injected statuses first. */
+public abstract class JsonServer implements AutoCloseable {
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // Real model servers (uvicorn, aiohttp) set TCP_NODELAY; without it, Nagle + delayed ACK add ~40 ms a reply.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    public record Reply(int status, String body) {
+        public static Reply json(Object body) {
+            return new Reply(200, body.toString());
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(32, r -> {
+        Thread t = new Thread(r, "test-server");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Integer>> injected = new ConcurrentHashMap<>();
+    /** Nanoseconds spent inside the handler per request, for the overhead benchmark. */
+    public final List<Long> handlerNanos = new CopyOnWriteArrayList<>();
+
+    protected JsonServer() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public List<Recorded> requests() {
+        return requests;
+    }
+
+    public List<Recorded> requests(String pathSuffix) {
+        return requests.stream().filter(r -> r.path().endsWith(pathSuffix)).toList();
+    }
+
+    /** The next requests to a path (matched by suffix) get these statuses, in order, before normal answers. */
+    public void inject(String pathSuffix, Integer... statuses) {
+        injected.computeIfAbsent(pathSuffix, k -> new ArrayDeque<>()).addAll(List.of(statuses));
+    }
+
+    protected abstract Reply answer(String path, JsonNode body);
+
+    private void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
+        String path = exchange.getRequestURI().getPath();
+        byte[] raw = exchange.getRequestBody().readAllBytes();
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
+        Reply reply;
+        try {
+            JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
+            requests.add(new Recorded(path, headers, body));
+            Integer status = injectedStatus(path);
+            reply = status != null ? new Reply(status, "") : answer(path, body);
+        } catch (RuntimeException e) {
+            reply = new Reply(500, "{\"error\":\"" + e + "\",\"category\":\"server\"}");
+        }
+        byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        handlerNanos.add(System.nanoTime() - start);
+        exchange.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    private Integer injectedStatus(String path) {
+        for (Map.Entry<String, Deque<Integer>> e : injected.entrySet()) {
+            if (path.endsWith(e.getKey())) {
+                synchronized (e.getValue()) {
+                    return e.getValue().poll();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
