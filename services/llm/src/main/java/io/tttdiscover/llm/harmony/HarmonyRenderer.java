@@ -4,10 +4,7 @@ import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns a prompt event into what gpt-oss reads: the kernel prompt from the problem pack's template, wrapped in the
@@ -66,58 +63,14 @@ public final class HarmonyRenderer {
     }
 
     /**
-     * The user message: the pack's prompt template filled with the parent state, the target and the gap. A pack
-     * without a prompt template falls back to the text the trainer rendered into the event.
+     * The user message: the prompt the trainer rendered into the event, or, for an event without one, the pack's
+     * kernel prompt for the parent state.
      */
     public static String userPrompt(PromptEvent prompt, ProblemPack pack) {
-        String template;
-        try {
-            template = pack.promptTemplate();
-        } catch (IllegalArgumentException noTemplate) {
-            return prompt.renderedPrompt() == null ? "" : prompt.renderedPrompt();
+        if (prompt.renderedPrompt() != null && !prompt.renderedPrompt().isBlank()) {
+            return prompt.renderedPrompt();
         }
-        return kernelPrompt(template, prompt.parent(), pack.targetUs());
-    }
-
-    /** Fills {@code {{target_us}} {{gap}} {{parent_runtime_us}} {{parent_code}} {{parent_section}}}. */
-    public static String kernelPrompt(String template, ParentState parent, double targetUs) {
-        String code = parent == null || parent.code() == null ? "" : parent.code().strip();
-        Double runtime = parent == null ? null : parent.runtimeUs();
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("target_us", number(targetUs));
-        values.put("gap", gap(runtime, targetUs));
-        values.put("parent_runtime_us", runtime == null ? "not measured" : number(runtime));
-        // Code goes in last, so placeholder-like text inside a program is never filled.
-        String section = parentSection(code, runtime, targetUs);
-        values.put("parent_section", section);
-        values.put("parent_code", code);
-        String filled = ProblemPack.fill(template, values);
-        boolean templateShowsParent = template.contains("{{parent_section}}") || template.contains("{{parent_code}}");
-        return templateShowsParent ? filled : filled.stripTrailing() + "\n\n" + section;
-    }
-
-    static String parentSection(String code, Double runtime, double targetUs) {
-        if (code.isEmpty()) {
-            return "There is no previous code yet: write the first version.";
-        }
-        return "Here is the last code we ran:\n\n```python\n" + code + "\n```\n\n"
-                + (runtime == null ? "It has no measured runtime yet."
-                : "Its runtime is " + number(runtime) + " us; the target is " + number(targetUs) + " us, so it is "
-                + gap(runtime, targetUs) + ".");
-    }
-
-    static String gap(Double runtimeUs, double targetUs) {
-        if (runtimeUs == null || targetUs <= 0) {
-            return "not known yet (no measured runtime)";
-        }
-        double ratio = runtimeUs / targetUs;
-        if (ratio > 1) {
-            return String.format(Locale.ROOT, "%.2fx slower than the target", ratio);
-        }
-        return String.format(Locale.ROOT, "already at the target (%.2fx faster); make it faster still", 1 / ratio);
-    }
-
-    static String number(double v) {
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+        ParentState parent = prompt.parent();
+        return parent == null ? pack.renderPrompt(null, null) : pack.renderPrompt(parent.code(), parent.runtimeUs());
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +19,16 @@ import java.util.Map;
  */
 public final class ProblemPack {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static final String DEFAULT_WITH_PARENT = """
+            Here is the last code we ran:
+
+            ```python
+            {{parent_code}}
+            ```
+
+            Its runtime is {{parent_runtime_us}} us ({{gap}}; target {{target_us}} us).""";
+    private static final String DEFAULT_WITHOUT_PARENT = "There is no previous code yet: write the first version.";
 
     private final Path dir;
     private final JsonNode root;
@@ -85,6 +96,46 @@ public final class ProblemPack {
 
     public String promptTemplate() {
         return read(file("prompt"));
+    }
+
+    /**
+     * The kernel prompt for a start state: the pack's {@code prompt} template with {@code {{parent_section}}} filled
+     * from {@code prompt_sections.with_parent} (or {@code without_parent} when the state has no program), then
+     * {@code {{parent_code}}}, {@code {{parent_runtime_us}}}, {@code {{target_us}}} and {@code {{gap}}}. The code is
+     * filled last, so placeholder-like text inside a program stays as it is.
+     */
+    public String renderPrompt(String parentCode, Double parentRuntimeUs) {
+        boolean hasCode = parentCode != null && !parentCode.isBlank();
+        JsonNode sections = root.path("prompt_sections");
+        String section = hasCode
+                ? sections.path("with_parent").asText(DEFAULT_WITH_PARENT)
+                : sections.path("without_parent").asText(DEFAULT_WITHOUT_PARENT);
+        String template = promptTemplate();
+        if (!template.contains("{{parent_section}}")) {
+            template = template.stripTrailing() + "\n\n{{parent_section}}\n";
+        }
+        String withSection = template.replace("{{parent_section}}", section.strip());
+        String filled = fill(withSection, Map.of(
+                "parent_runtime_us", parentRuntimeUs == null ? "not measured" : number(parentRuntimeUs),
+                "target_us", number(targetUs()),
+                "gap", gap(parentRuntimeUs, targetUs())));
+        return filled.replace("{{parent_code}}", hasCode ? parentCode.strip() : "");
+    }
+
+    /** How far a runtime is from the target, in words the prompt uses. */
+    public static String gap(Double runtimeUs, double targetUs) {
+        if (runtimeUs == null || targetUs <= 0) {
+            return "no measured runtime yet";
+        }
+        if (runtimeUs > targetUs) {
+            return String.format(Locale.ROOT, "%.2fx slower than the target", runtimeUs / targetUs);
+        }
+        return String.format(Locale.ROOT, "already %.2fx faster than the target; make it faster still",
+                targetUs / runtimeUs);
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     public boolean hasProgramSpace() {

@@ -79,6 +79,18 @@ class ProblemPackTest {
     }
 
     @Test
+    void rendersTheKernelPromptForAStateWithAndWithoutCode(@TempDir Path root) throws IOException {
+        ProblemPack pack = ProblemPack.load(writePack(root), "toy");
+        Files.writeString(pack.dir().resolve("prompt.md"), "Make it fast.\n{{parent_section}}\nTarget {{target_us}}.");
+        assertEquals("Make it fast.\nHere is the last code we ran:\n\n```python\ns = '{{target_us}}'\n```\n\n"
+                        + "Its runtime is 2400 us (2.40x slower than the target; target 1000 us).\nTarget 1000.",
+                pack.renderPrompt("s = '{{target_us}}'\n", 2400.0));
+        assertEquals("Make it fast.\nThere is no previous code yet: write the first version.\nTarget 1000.",
+                pack.renderPrompt(null, null));
+        assertEquals("already 2.00x faster than the target; make it faster still", ProblemPack.gap(500.0, 1000));
+    }
+
+    @Test
     void aMissingPackSaysWhereItLooked(@TempDir Path root) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProblemPack.load(root, "nope"));

@@ -155,7 +155,7 @@ final class RunLoop {
             ArchiveState parent = parents.get(g);
             Double parentRuntime = parent.value() == null ? null : -parent.value();
             String rendered = EmbeddedTrainingBackend.NAME.equals(config.trainingBackend())
-                    ? null : PromptRenderer.render(pack, parent, parentRuntime);
+                    ? null : pack.renderPrompt(parent.code(), parentRuntime);
             PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step, g), runId, step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
                     rendered, config.groupSize(), version, config.target(), System.currentTimeMillis());

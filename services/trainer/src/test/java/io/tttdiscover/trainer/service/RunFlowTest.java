@@ -175,7 +175,7 @@ class RunFlowTest {
     @Test
     void badRequestsAreRejected() {
         given().contentType(ContentType.JSON).body("{\"problemId\":\"nope\"}").post("/runs").then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"problemId\":\"toy\",\"trainingBackend\":\"tinker\"}")
+        given().contentType(ContentType.JSON).body("{\"problemId\":\"toy\",\"trainingBackend\":\"no-such-backend\"}")
                 .post("/runs").then().statusCode(400);
         given().contentType(ContentType.JSON).body("{\"problemId\":\"toy\",\"advantage\":\"max\"}")
                 .post("/runs").then().statusCode(400);
