@@ -1,0 +1,37 @@
+package io.tttdiscover.evaluator;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The real TriMul harness needs /usr/bin/python3 with torch; tests that run it skip, saying why, where it is not. */
+public final class PythonTorch {
+    public static final String PYTHON = "/usr/bin/python3";
+    /** The repository root, seen from this module's directory. */
+    public static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+    private static Boolean available;
+
+    private PythonTorch() {
+    }
+
+    public static synchronized void assumeAvailable() {
+        if (available == null) {
+            available = canImportTorch();
+        }
+        Assumptions.assumeTrue(available, PYTHON + " cannot import torch: the real TriMul harness cannot run here");
+        Assumptions.assumeTrue(REPO.resolve("problems/trimul/harness/worker.py").toFile().isFile(),
+                "problems/trimul/harness/worker.py is missing under " + REPO);
+    }
+
+    private static boolean canImportTorch() {
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
+            p.getInputStream().transferTo(OutputStream.nullOutputStream());
+            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+"""A worker that speaks the harness protocol (ready line, then one JSON result line per request line)
+and misbehaves on demand, to test the Java pool's handling of hangs, crashes and protocol errors.
+The program text picks the behaviour: HANG, CRASH, GARBAGE, SLOW_START (env), else an OK result."""
+import json
+import os
+import sys
+import time
+
+if os.environ.get("SLOW_START"):
+    time.sleep(float(os.environ["SLOW_START"]))
+print(json.dumps({"ready": True, "device": "cpu", "pid": os.getpid(),
+                  "hardware": {"device": "cpu", "torch": "none", "python": sys.version.split()[0]},
+                  "mask_semantics": "as-specified"}), flush=True)
+for raw in sys.stdin:
+    req = json.loads(raw)
+    code = req["code"]
+    if code == "HANG":
+        time.sleep(3600)
+    elif code == "CRASH":
+        sys.stderr.write("segfault, pretend\n")
+        sys.stderr.flush()
+        os._exit(3)
+    elif code == "GARBAGE":
+        print("this is not json", flush=True)
+    else:
+        print(json.dumps({"id": req["id"], "status": "OK", "message": "fine", "score_us": 100.0 + len(code),
+                          "benchmarks": [{"name": "b0", "seqlen": 32, "bs": 1, "dim": 64, "mean_us": 100.0,
+                                          "std_us": 1.0, "runs": 3, "best_us": 99.0}],
+                          "tests": {"passed": 2, "total": 2}, "checks_fired": [],
+                          "hardware": {"device": "cpu", "pid": os.getpid()}, "mask_semantics": "as-specified",
+                          "timings_ms": {"static": 1.0, "load": 2.0, "test": 3.0, "benchmark": 4.0, "total": 10.0},
+                          "timeout_s": req["timeout_s"]}), flush=True)

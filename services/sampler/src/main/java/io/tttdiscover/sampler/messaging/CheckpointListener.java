@@ -1,0 +1,30 @@
+package io.tttdiscover.sampler.messaging;
+
+import io.smallrye.common.annotation.Blocking;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.sampler.service.SamplingService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/** checkpoints -> the active backend. Ordered: a backend sees a run's versions in the order they were published. */
+@ApplicationScoped
+public class CheckpointListener {
+    private static final Logger LOG = Logger.getLogger(CheckpointListener.class);
+
+    private final SamplingService sampling;
+
+    public CheckpointListener(SamplingService sampling) {
+        this.sampling = sampling;
+    }
+
+    @Incoming("checkpoints")
+    @Blocking
+    public void onCheckpoint(String json) {
+        CheckpointEvent checkpoint = EventCodec.checkpoint(json);
+        sampling.onCheckpoint(checkpoint);
+        LOG.infof("run %s: policy version %d (step %d)", checkpoint.runId(), checkpoint.policyVersion(),
+                checkpoint.step());
+    }
+}

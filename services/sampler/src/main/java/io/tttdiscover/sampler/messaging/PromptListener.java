@@ -1,0 +1,48 @@
+package io.tttdiscover.sampler.messaging;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.sampler.service.SamplingService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * prompts -> candidate-kernels. A prompt is acknowledged only after all its candidates are; any exception (malformed
+ * prompt, backend unavailable) nacks it, and the channel's failure strategy dead-letters it to {@code prompts.dlq}.
+ */
+@ApplicationScoped
+public class PromptListener {
+    private static final Logger LOG = Logger.getLogger(PromptListener.class);
+
+    private final SamplingService sampling;
+    private final MutinyEmitter<String> candidates;
+
+    public PromptListener(SamplingService sampling, @Channel("candidates") MutinyEmitter<String> candidates) {
+        this.sampling = sampling;
+        this.candidates = candidates;
+    }
+
+    @Incoming("prompts")
+    @Blocking(value = "sampling", ordered = false)
+    public void onPrompt(String json) throws InterruptedException {
+        PromptEvent prompt = EventCodec.prompt(json);
+        if (sampling.alreadyProcessed(prompt.promptId())) {
+            LOG.debugf("prompt %s already sampled; redelivery dropped", prompt.promptId());
+            return;
+        }
+        for (CandidateEvent c : sampling.candidates(prompt)) {
+            candidates.sendMessageAndAwait(Message.of(EventCodec.encode(c))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(c.candidateId()).build()));
+        }
+        sampling.markProcessed(prompt.promptId());
+        LOG.debugf("prompt %s (run %s step %d group %d): %d candidates", prompt.promptId(), prompt.runId(),
+                prompt.step(), prompt.group(), prompt.samplesWanted());
+    }
+}

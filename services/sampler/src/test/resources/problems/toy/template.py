@@ -1,0 +1,4 @@
+def custom_kernel(x):
+    {{scale}}
+    {{device}}
+    return y, d
