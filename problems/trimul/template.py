@@ -20,9 +20,13 @@ import torch.nn.functional as F
 def custom_kernel(data):
     x, mask, weights, config = data
     xn = layernorm_in(x, weights["norm.weight"], weights["norm.bias"])
-    lp, lg, rp, rg, og = project(xn, weights)
-    left = gate(lp, lg)
-    right = gate(rp, rg)
-    left, right = apply_mask(left, right, mask)
+    proj = project(xn, weights, mask)
+    if len(proj) == 3:  # a fused projection: left and right come gated and masked already
+        left, right, og = proj
+    else:
+        lp, lg, rp, rg, og = proj
+        left = gate(lp, lg)
+        right = gate(rp, rg)
+        left, right = apply_mask(left, right, mask)
     out = contract(to_contraction(left), to_contraction(right)).float()
     return finish(out, og, weights)

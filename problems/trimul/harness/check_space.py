@@ -28,9 +28,12 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     ap.add_argument("--random", type=int, default=4, help="random full combinations to add (default 4)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--max-runs", type=int, default=None,
+                    help="cap timed calls per benchmark (each still checked): a quicker correctness sweep")
+    ap.add_argument("--only", default=None, help="evaluate only alternatives whose name contains this")
     args = ap.parse_args(argv)
 
-    evaluator = worker.Evaluator(args.pack, args.device)
+    evaluator = worker.Evaluator(args.pack, args.device, max_runs=args.max_runs)
     _WORKDIRS.append(evaluator.workdir)
     space = program_space.load(args.pack, evaluator.pack)
     rows = []
@@ -53,6 +56,8 @@ def main(argv=None):
     best = {}
     for d in space["decisions"]:
         for i in program_space.available(d, args.device):
+            if args.only and args.only not in d["alternatives"][i]["name"]:
+                continue
             if i == 0:
                 row = baseline
             else:
@@ -60,7 +65,7 @@ def main(argv=None):
             if row["status"] == "OK" and (d["name"] not in best or row["score_us"] < best[d["name"]][1]):
                 best[d["name"]] = (i, row["score_us"])
     rng = random.Random(args.seed)
-    for k in range(args.random):
+    for k in range(0 if args.only else args.random):
         choices = {d["name"]: rng.choice(program_space.available(d, args.device)) for d in space["decisions"]}
         run("(random)", "combo-%d" % k, choices)
     greedy = {name: i for name, (i, _) in best.items()}

@@ -5,6 +5,8 @@ directory, fd 0 from /dev/null, fds 1 and 2 to a capture file (the worker's prot
 the result pipe moved to a random high fd number, and resource limits:
   RLIMIT_CPU    timeout + 5 s soft, + 10 s hard
   RLIMIT_AS     CPU only (CUDA maps a very large virtual address space)
+  RLIMIT_DATA   CUDA: caps the host heap (private writable memory) where RLIMIT_AS cannot be used;
+                the worker checks at start that CUDA initialises under it and drops it if not
   RLIMIT_FSIZE  caps every file the child writes, the capture file included
   RLIMIT_NOFILE open descriptors
   RLIMIT_NPROC  only when not root: the kernel ignores it for root (CAP_SYS_RESOURCE), so as root the
@@ -46,6 +48,8 @@ def _set_limits(limits, timeout_s):
         pass
     if limits.get("address_space_gib"):
         lim(resource.RLIMIT_AS, int(float(limits["address_space_gib"]) * 2 ** 30))
+    if limits.get("data_gib"):
+        lim(resource.RLIMIT_DATA, int(float(limits["data_gib"]) * 2 ** 30))
     if limits.get("file_size_mib"):
         lim(resource.RLIMIT_FSIZE, int(limits["file_size_mib"]) * 2 ** 20)
     if limits.get("open_files"):
@@ -54,95 +58,182 @@ def _set_limits(limits, timeout_s):
         lim(resource.RLIMIT_NPROC, int(limits["processes"]))
 
 
-def run_in_child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds=()):
-    """fn(result_fd_writer) runs in the child and returns a JSON-able object.
-    Returns (outcome, payload): outcome is "ok" (payload = decoded object), "timeout", or "crashed"
-    (payload = how it ended)."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 70
-        try:
-            os.setsid()
-            os.close(read_fd)
-            for fd in close_fds:
-                os.close(fd)
-            private = random.randrange(300, 900)
-            os.dup2(write_fd, private)
-            os.close(write_fd)
-            os.set_inheritable(private, False)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            os.close(devnull)
-            cap = os.open(capture_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(cap, 1)
-            os.dup2(cap, 2)
-            os.close(cap)
-            os.chdir(scratch_dir)
-            if os.geteuid() == 0:
-                _no_network()
-            _set_limits(limits, timeout_s)
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-            result = fn()
-            data = json.dumps(result).encode()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(private, view):]
-            os.close(private)
-            code = 0
-        except BaseException:  # noqa: BLE001 - the child must never return into the worker loop
-            code = 71
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    chunks, deadline, outcome = [], time.monotonic() + timeout_s, None
+def _close_other_fds(keep):
+    """Close every inherited descriptor above 2 except `keep`: a staged child forked while another
+    candidate runs must not hold that candidate's result pipe (it could read or forge it)."""
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                outcome = "timeout"
-                break
-            ready, _, _ = select.select([read_fd], [], [], min(left, 1.0))
-            if ready:
-                chunk = os.read(read_fd, 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_fd)
+        fds = [int(n) for n in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, 4096))
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Child:
+    """A forked candidate process. With staged=True the child sets itself up (sandbox, limits, the
+    optional `prepare` function, e.g. CUDA context creation) and then blocks until go(): the worker
+    stages the next candidate while the previous one is still on the GPU. The timeout runs from go()."""
+
+    def __init__(self, fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(), prepare=None, staged=False):
+        self.timeout_s = float(timeout_s)
+        self.chunks, self.deadline, self.outcome, self.done = [], None, None, False
+        self.forked_at = time.monotonic()
+        read_fd, write_fd = os.pipe()
+        go_r, go_w = os.pipe() if staged else (None, None)
+        pid = os.fork()
+        if pid == 0:  # child
+            code = 70
+            try:
+                os.setsid()
+                private = random.randrange(300, 900)
+                os.dup2(write_fd, private)
+                go_fd = None
+                if go_r is not None:
+                    go_fd = private + 1
+                    os.dup2(go_r, go_fd)
+                _close_other_fds({private, go_fd} - {None})
+                del close_fds  # covered by _close_other_fds
+                os.set_inheritable(private, False)
+                devnull = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(devnull, 0)
+                os.close(devnull)
+                cap = os.open(capture_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(cap, 1)
+                os.dup2(cap, 2)
+                os.close(cap)
+                os.chdir(scratch_dir)
+                if os.geteuid() == 0:
+                    _no_network()
+                _set_limits(limits, timeout_s)
+                signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+                if prepare is not None:
+                    prepare()
+                if go_fd is not None:
+                    if os.read(go_fd, 1) != b"g":  # the worker dropped this stage
+                        os._exit(0)
+                    os.close(go_fd)
+                result = fn()
+                data = json.dumps(result).encode()
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(private, view):]
+                os.close(private)
+                code = 0
+            except BaseException:  # noqa: BLE001 - the child must never return into the worker loop
+                code = 71
+                try:
+                    import traceback
+                    traceback.print_exc()  # into the capture file
+                except BaseException:  # noqa: BLE001
+                    pass
+            finally:
+                os._exit(code)
+        self.pid = pid
+        os.close(write_fd)
+        self.read_fd = read_fd
+        self.go_w = go_w
+        if go_r is not None:
+            os.close(go_r)
+            os.set_inheritable(go_w, False)
+        os.set_inheritable(read_fd, False)
+        if not staged:
+            self.go()
+
+    def go(self):
+        self.started_at = time.monotonic()
+        self.deadline = self.started_at + self.timeout_s
+        if self.go_w is not None:
+            try:
+                os.write(self.go_w, b"g")
+            except OSError:
+                pass  # the child is gone already: its outcome says how
+            os.close(self.go_w)
+            self.go_w = None
+
+    def fileno(self):
+        return self.read_fd
+
+    def poll(self, wait_s=0.0):
+        """Read what is there; True once the child is done (result pipe closed or timed out)."""
+        if self.done:
+            return True
+        if self.deadline is None:
+            raise RuntimeError("poll() before go()")
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.outcome, self.done = "timeout", True
+            return True
+        ready, _, _ = select.select([self.read_fd], [], [], max(0.0, min(left, wait_s)))
+        if ready:
+            chunk = os.read(self.read_fd, 1 << 16)
+            if not chunk:
+                self.done = True
+            else:
+                self.chunks.append(chunk)
+        return self.done
+
+    def cancel(self):
+        self.outcome, self.done = "timeout", True
+        return self.finish()
+
+    def finish(self):
+        """Kill the group, reap the child, return (outcome, payload) as run_in_child does."""
+        os.close(self.read_fd)
+        if self.go_w is not None:
+            os.close(self.go_w)
+            self.go_w = None
         status = None
-        if outcome is None:  # the pipe closed: give the child a moment to exit on its own
+        if self.outcome is None:  # the pipe closed: give the child a moment to exit on its own
             grace = time.monotonic() + 5.0
             while status is None and time.monotonic() < grace:
-                done, st = os.waitpid(pid, os.WNOHANG)
+                done, st = os.waitpid(self.pid, os.WNOHANG)
                 if done:
                     status = st
                 else:
                     time.sleep(0.002)
         try:  # the whole group: whatever the candidate left behind goes too
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except OSError as e:
             if e.errno not in (errno.ESRCH, errno.EPERM):
                 raise
         if status is None:
-            _, status = os.waitpid(pid, 0)
-    if outcome == "timeout":
-        return "timeout", None
-    raw = b"".join(chunks)
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and raw:
-        try:
-            return "ok", json.loads(raw.decode())
-        except ValueError:
-            return "crashed", "the result channel held malformed data"
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(sig).name
-        except ValueError:
-            name = str(sig)
-        how = "killed by signal %s" % name
-        if sig == signal.SIGXCPU:
-            how += " (CPU time limit)"
-    else:
-        how = "exited with code %d before sending a result" % os.WEXITSTATUS(status)
-    return "crashed", how
+            _, status = os.waitpid(self.pid, 0)
+        if self.outcome == "timeout":
+            return "timeout", None
+        raw = b"".join(self.chunks)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and raw:
+            try:
+                return "ok", json.loads(raw.decode())
+            except ValueError:
+                return "crashed", "the result channel held malformed data"
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            try:
+                name = signal.Signals(sig).name
+            except ValueError:
+                name = str(sig)
+            how = "killed by signal %s" % name
+            if sig == signal.SIGXCPU:
+                how += " (CPU time limit)"
+        else:
+            how = "exited with code %d before sending a result" % os.WEXITSTATUS(status)
+        return "crashed", how
+
+
+def run_in_child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(), prepare=None):
+    """fn() runs in a fresh child and returns a JSON-able object.
+    Returns (outcome, payload): outcome is "ok" (payload = decoded object), "timeout", or "crashed"
+    (payload = how it ended)."""
+    ch = Child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds, prepare=prepare)
+    try:
+        while not ch.poll(1.0):
+            pass
+    except BaseException:
+        ch.outcome = ch.outcome or "timeout"
+        ch.finish()
+        raise
+    return ch.finish()

@@ -9,12 +9,14 @@ stdout, which only the worker can write to (candidates' fds 1 and 2 go to a capt
 candidate runs in a fresh forked child (sandbox.py); the README documents the protocol.
 """
 import argparse
+import fcntl
 import ast
 import json
 import math
 import os
 import platform
 import secrets
+import select
 import shutil
 import subprocess
 import sys
@@ -35,6 +37,15 @@ import static_checks  # noqa: E402
 HARNESS_MODULES = ("child", "problem", "sandbox", "static_checks", "worker", "program_space", "check_space")
 STATUSES = ("OK", "INCORRECT", "SYNTAX_ERROR", "RUNTIME_ERROR", "TIMEOUT", "REJECTED", "CRASHED")
 MESSAGE_LIMIT = 500
+# timer-disagreement: a benchmark whose host wall clock (around a device-wide synchronize) exceeds
+# TIMER_RATIO * its device-event mean + TIMER_SLACK_US had work outside the timed stream. Honest
+# kernels show a few tens of microseconds of difference (synchronize and event latency).
+TIMER_RATIO = 1.10
+TIMER_SLACK_US = 100.0
+# Imported once in the worker (CUDA device) so every forked candidate finds them loaded; none of
+# them may initialise CUDA (a forked child could not use it then), which the probe below proves.
+# (torch._dynamo / torch._inductor are left out: importing them can touch the CUDA driver.)
+PRELOAD_CUDA = tuple(m for m in os.environ.get("TRIMUL_PRELOAD", "triton,triton.language").split(",") if m)
 
 
 def _triton_version():
@@ -58,7 +69,8 @@ def _cpu_name():
 
 def _probe_gpu():
     """Runs in a throwaway child so the worker itself never initialises CUDA (children fork from it)."""
-    info = {"gpu_name": torch.cuda.get_device_name(0), "cuda": torch.version.cuda, "driver": None}
+    info = {"gpu_name": torch.cuda.get_device_name(0), "cuda": torch.version.cuda, "driver": None,
+            "uuid": str(getattr(torch.cuda.get_device_properties(0), "uuid", "") or "")}
     try:
         out = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
                              capture_output=True, text=True, timeout=20)
@@ -87,29 +99,63 @@ class Evaluator:
     """Parent side of one evaluation: static checks, compile, fork, validate. Used by the worker loop
     and by check_space.py, so both go through the same path."""
 
-    def __init__(self, pack_dir, device, mask_semantics="as-specified", protocol_fd=None):
+    def __init__(self, pack_dir, device, mask_semantics="as-specified", protocol_fd=None, max_runs=None,
+                 stage_ahead=True):
         self.pack = problem.load_pack(pack_dir)
         self.device = device
         self.mask_semantics = mask_semantics
         self.protocol_fd = protocol_fd
+        self.stage_ahead = stage_ahead
         if device not in self.pack["device_cases"]:
             raise SystemExit("pack has no cases for device %r" % device)
+        self.timing_override = None
+        if max_runs:  # testing only (check_space, the hack suite): fewer timed calls, each still checked
+            self.timing_override = {"max_runs": int(max_runs)}
+            self.pack["timing"][device] = dict(self.pack["timing"][device], max_runs=int(max_runs),
+                                               min_runs=min(int(max_runs), self.pack["timing"][device]["min_runs"]),
+                                               warmup_runs=min(int(max_runs), self.pack["timing"][device].get("warmup_runs", 1)))
         self.limits = dict(self.pack.get("limits", {}).get(device) or {})
         self.workdir = tempfile.mkdtemp(prefix="trimul-worker-")
-        os.environ.setdefault("TRITON_CACHE_DIR", os.path.join(self.workdir, "triton-cache"))
+        # Compile caches live as long as the worker, shared by its candidates (Triton, Inductor);
+        # Inductor compiles in-process (no compile-worker pool inside the sandbox).
+        os.environ["TRITON_CACHE_DIR"] = os.path.join(self.workdir, "triton-cache")
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(self.workdir, "inductor-cache")
+        os.environ["TORCHINDUCTOR_COMPILE_THREADS"] = "1"
+        os.environ.setdefault("CUDA_MODULE_LOADING", "LAZY")
+        self.preloaded = _preload(device)
         self.hardware = self._hardware()
 
     def _hardware(self):
         hw = {"device": self.device, "gpu_name": None, "driver": None, "torch": torch.__version__,
               "triton": _triton_version(), "python": platform.python_version(), "cpu": _cpu_name()}
         if self.device == "cuda":
+            # Probe under the candidates' own limits: if CUDA cannot start under the host-heap cap
+            # (RLIMIT_DATA), drop that cap rather than fail every candidate, and say so.
             scratch = tempfile.mkdtemp(dir=self.workdir)
             outcome, payload = sandbox.run_in_child(_probe_gpu, scratch, os.path.join(scratch, "probe.log"), 120,
-                                                    {}, self._close_fds())
+                                                    self.limits, self._close_fds())
+            if outcome != "ok" and self.limits.pop("data_gib", None):
+                hw["limits_note"] = "RLIMIT_DATA dropped: CUDA did not initialise under it (%s)" % outcome
+                outcome, payload = sandbox.run_in_child(_probe_gpu, scratch, os.path.join(scratch, "probe.log"),
+                                                        120, self.limits, self._close_fds())
             if outcome != "ok":
-                raise SystemExit("CUDA probe failed: %s %s" % (outcome, payload))
+                raise SystemExit("CUDA probe failed: %s %s: %s" % (outcome, payload,
+                                                                 _tail(os.path.join(scratch, "probe.log"), 1500)))
             hw.update(gpu_name=payload["gpu_name"], driver=payload["driver"], cuda=payload["cuda"])
+            # One candidate at a time per physical GPU, across workers: two workers on one GPU
+            # time-slice it and corrupt each other's timings (measured: timer-disagreement fires).
+            key = "".join(ch for ch in payload.get("uuid") or os.environ.get("CUDA_VISIBLE_DEVICES", "all")
+                          if ch.isalnum() or ch == "-")
+            self.gpu_lock_path = os.path.join(tempfile.gettempdir(), "trimul-gpu-%s.lock" % key)
         return hw
+
+    def gpu_lock(self):
+        """Blocking exclusive lock on this worker's GPU (None on CPU); release with os.close."""
+        if self.device != "cuda" or not getattr(self, "gpu_lock_path", None):
+            return None
+        fd = os.open(self.gpu_lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
 
     def _close_fds(self):
         return (self.protocol_fd,) if self.protocol_fd is not None else ()
@@ -122,6 +168,8 @@ class Evaluator:
                "benchmarks": [], "tests": {"passed": 0, "total": len(self.pack["device_cases"][self.device]["tests"])},
                "checks_fired": [], "hardware": self.hardware, "mask_semantics": self.mask_semantics,
                "timings_ms": {"static": 0.0, "load": 0.0, "test": 0.0, "benchmark": 0.0, "total": 0.0}}
+        if self.timing_override:
+            res["timing_override"] = self.timing_override
         res.update(extra)
         return res
 
@@ -142,42 +190,48 @@ class Evaluator:
                 [f["id"] for f in fired]
         return None if not fired else (None, "", [f["id"] for f in fired])
 
-    def evaluate(self, code, request_id=None, timeout_s=None):
-        t_start = time.perf_counter()
-        timeout_s = float(timeout_s or self.default_timeout())
+    def prepare(self, code, request_id=None, timeout_s=None, stage=True):
+        """Static checks now; then (unless they decided) fork the candidate's child, staged: it sets up
+        its sandbox and CUDA context and waits for Job.start(). The worker prepares the next request
+        while the previous candidate is still on the GPU."""
+        job = Job(self, request_id, float(timeout_s or self.default_timeout()))
         verdict = self.static_check(code)
-        warnings = []
+        job.t_static = (time.perf_counter() - job.t_start) * 1e3
         if verdict and verdict[0]:
-            res = self.result(request_id, verdict[0], verdict[1], checks_fired=verdict[2])
-            res["timings_ms"]["static"] = res["timings_ms"]["total"] = (time.perf_counter() - t_start) * 1e3
-            return res
-        if verdict:
-            warnings = verdict[2]
-        t_static = (time.perf_counter() - t_start) * 1e3
-        scratch = tempfile.mkdtemp(prefix="cand-", dir=self.workdir)
-        try:
-            source_path = os.path.join(scratch, "submission.py")
-            with open(source_path, "w") as f:
-                f.write(code)
-            capture = os.path.join(scratch, "candidate.log")
-            token = secrets.token_hex(16)
-            pack, device, mask, threads = self.pack, self.device, self.mask_semantics, self.limits.get("threads")
+            job.res = self.result(request_id, verdict[0], verdict[1], checks_fired=verdict[2])
+            job.res["timings_ms"]["static"] = job.res["timings_ms"]["total"] = job.t_static
+            return job
+        job.warnings = verdict[2] if verdict else []
+        job.scratch = tempfile.mkdtemp(prefix="cand-", dir=self.workdir)
+        source_path = os.path.join(job.scratch, "submission.py")
+        with open(source_path, "w") as f:
+            f.write(code)
+        job.capture = os.path.join(job.scratch, "candidate.log")
+        job.token = secrets.token_hex(16)
+        pack, device, mask, threads, token = self.pack, self.device, self.mask_semantics, self.limits.get("threads"), job.token
 
-            def in_child():
-                _hide_harness()
-                if threads:
-                    torch.set_num_threads(int(threads))
-                return child.evaluate(pack, device, mask, source_path, token)
+        def prepare_in_child():
+            if device == "cuda":
+                torch.cuda.init()
+                torch.empty(1, device="cuda")  # creates the context; launches no kernel
 
-            outcome, payload = sandbox.run_in_child(in_child, scratch, capture, timeout_s, self.limits,
-                                                    self._close_fds())
-            res = self.validate(request_id, outcome, payload, token, capture, timeout_s)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        res["checks_fired"] = warnings + res["checks_fired"]
-        res["timings_ms"]["static"] = t_static
-        res["timings_ms"]["total"] = (time.perf_counter() - t_start) * 1e3
-        return res
+        def in_child():
+            _hide_harness()
+            if threads:
+                torch.set_num_threads(int(threads))
+            return child.evaluate(pack, device, mask, source_path, token)
+
+        job.child = sandbox.Child(in_child, job.scratch, job.capture, job.timeout_s, self.limits, self._close_fds(),
+                                  prepare=prepare_in_child, staged=stage)
+        job.t_fork = (time.perf_counter() - job.t_start) * 1e3
+        return job
+
+    def evaluate(self, code, request_id=None, timeout_s=None):
+        job = self.prepare(code, request_id, timeout_s, stage=False)
+        job.start()
+        while not job.poll(1.0):
+            pass
+        return job.result()
 
     def validate(self, request_id, outcome, payload, token, capture, timeout_s):
         """Turn the child's outcome into a result, trusting only what cannot be recomputed here."""
@@ -213,10 +267,10 @@ class Evaluator:
                                    checks_fired=["result-channel"])
             clean.append({"name": case["name"], "seqlen": case["seqlen"], "bs": case["bs"], "dim": case["dim"],
                           "mean_us": mean, "std_us": float(b["std_us"]), "runs": int(b["runs"]),
-                          "best_us": float(b["best_us"])})
+                          "best_us": float(b["best_us"]), "wall_mean_us": wall})
             if self.device == "cuda":
                 # Device events on the default stream vs the host clock around a device-wide sync.
-                if wall > 2.0 * mean + 200.0:
+                if wall > TIMER_RATIO * mean + TIMER_SLACK_US:
                     return self.result(request_id, "REJECTED",
                                        "%s: host wall clock %.0f us vs device events %.0f us: work escaped the timed "
                                        "stream" % (case["name"], wall, mean), checks_fired=["timer-disagreement"],
@@ -234,6 +288,84 @@ class Evaluator:
                            timings_ms={**self.result(None, "OK")["timings_ms"], **timings})
 
 
+class Job:
+    """One request through the worker: static verdict or a (staged) child, then the validated result."""
+
+    def __init__(self, evaluator, request_id, timeout_s):
+        self.ev, self.request_id, self.timeout_s = evaluator, request_id, timeout_s
+        self.t_start = time.perf_counter()
+        self.t_static = self.t_fork = 0.0
+        self.res, self.child, self.scratch, self.warnings = None, None, None, []
+        self.t_go = None
+        self.lock_fd = None
+
+    @property
+    def staged(self):
+        return self.child is not None and self.t_go is None
+
+    def start(self):
+        if self.child is not None and self.t_go is None:
+            t_lock = time.perf_counter()
+            self.lock_fd = self.ev.gpu_lock()
+            self.lock_wait_ms = (time.perf_counter() - t_lock) * 1e3
+            self.t_go = time.perf_counter()
+            self.child.go()
+
+    def poll(self, wait_s=0.0):
+        if self.res is not None:
+            return True
+        if self.child.poll(wait_s):
+            self._finish()
+            return True
+        return False
+
+    def cancel(self, why):
+        if self.res is None and self.child is not None:
+            self.child.cancel()
+            self._unlock()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.res = self.ev.result(self.request_id, "CRASHED", why)
+
+    def _unlock(self):
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)
+            self.lock_fd = None
+
+    def _finish(self):
+        try:
+            outcome, payload = self.child.finish()
+            self._unlock()
+            res = self.ev.validate(self.request_id, outcome, payload, self.token, self.capture, self.timeout_s)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        res["checks_fired"] = self.warnings + res["checks_fired"]
+        res["timings_ms"]["static"] = self.t_static
+        res["timings_ms"]["total"] = (time.perf_counter() - self.t_start) * 1e3
+        # Additive fields: when the child was forked, how long it waited staged, and the run itself.
+        res["timings_ms"]["staged_wait"] = ((self.t_go - self.t_start) * 1e3 - self.t_fork) if self.t_go else 0.0
+        res["timings_ms"]["run"] = (time.perf_counter() - self.t_go) * 1e3 if self.t_go else 0.0
+        res["timings_ms"]["gpu_lock_wait"] = getattr(self, "lock_wait_ms", 0.0)
+        self.res = res
+
+    def result(self):
+        return self.res
+
+
+def _preload(device):
+    if device != "cuda":
+        return []
+    done = []
+    for name in PRELOAD_CUDA:
+        try:
+            __import__(name)
+            done.append(name)
+        except Exception:  # noqa: BLE001 - optional accelerators of the first candidate that needs them
+            pass
+    if torch.cuda.is_initialized():
+        raise SystemExit("preloading initialised CUDA in the worker; children could not use it")
+    return done
+
+
 def _hide_harness():
     """In the child, before the candidate loads: harness modules leave sys.modules and the harness
     folder leaves sys.path, so `import problem` or `import worker` cannot reach them (the functions
@@ -243,28 +375,87 @@ def _hide_harness():
         sys.modules.pop(name, None)
 
 
-def _serve(evaluator, proto):
+class _Lines:
+    """Non-blocking line reader over a raw fd (no thread: the worker forks)."""
+
+    def __init__(self, fd):
+        self.fd, self.buf, self.eof, self.lines = fd, b"", False, []
+
+    def pump(self, wait_s):
+        if self.eof:
+            return
+        ready, _, _ = select.select([self.fd], [], [], wait_s)
+        if not ready:
+            return
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            self.eof = True
+            if self.buf.strip():
+                self.lines.append(self.buf)
+            self.buf = b""
+            return
+        self.buf += chunk
+        *full, self.buf = self.buf.split(b"\n")
+        self.lines.extend(line for line in full if line.strip())
+
+
+def _parse(evaluator, raw):
+    try:
+        req = json.loads(raw.decode("utf-8", "replace"))
+        if not isinstance(req, dict) or not isinstance(req.get("code"), str):
+            raise ValueError("a request needs a string field 'code'")
+        return req, None
+    except ValueError as exc:
+        return None, evaluator.result(None, "RUNTIME_ERROR", "malformed request: %s" % exc)
+
+
+def _serve(evaluator, proto, stdin_fd=0):
+    """Results in request order. While one candidate runs, the next queued request is parsed,
+    statically checked and its child forked and staged (sandbox and CUDA context ready), so the
+    GPU goes from one candidate to the next without waiting for the CPU-side work."""
     def emit(obj):
         proto.write(json.dumps(obj) + "\n")
         proto.flush()
 
     emit({"ready": True, "device": evaluator.device, "hardware": evaluator.hardware,
-          "mask_semantics": evaluator.mask_semantics, "pid": os.getpid()})
-    for raw in sys.stdin:
-        if not raw.strip():
-            continue
-        try:
-            req = json.loads(raw)
-            if not isinstance(req, dict) or not isinstance(req.get("code"), str):
-                raise ValueError("a request needs a string field 'code'")
-        except ValueError as exc:
-            emit(evaluator.result(None, "RUNTIME_ERROR", "malformed request: %s" % exc))
-            continue
-        try:
-            res = evaluator.evaluate(req["code"], req.get("id"), req.get("timeout_s"))
-        except Exception as exc:  # noqa: BLE001 - errors are values; the worker keeps serving
-            res = evaluator.result(req.get("id"), "CRASHED", "harness error: %s: %s" % (type(exc).__name__, exc))
-        emit(res)
+          "mask_semantics": evaluator.mask_semantics, "pid": os.getpid(), "preloaded": evaluator.preloaded,
+          "stage_ahead": evaluator.stage_ahead})
+    lines = _Lines(stdin_fd)
+    pipeline = []  # Jobs (or finished results) in request order
+    while True:
+        running = next((j for j in pipeline if isinstance(j, Job) and j.t_go is not None and j.res is None), None)
+        if not lines.lines:
+            lines.pump(0.05 if (running or pipeline) else None)
+        # Prepare at most one job ahead of the running one (statically decided ones cost nothing).
+        while lines.lines:
+            staged = [j for j in pipeline if isinstance(j, Job) and j.staged]
+            if staged or (running and not evaluator.stage_ahead):
+                break
+            raw = lines.lines.pop(0)
+            req, bad = _parse(evaluator, raw)
+            if bad:
+                pipeline.append(bad)
+                continue
+            try:
+                pipeline.append(evaluator.prepare(req["code"], req.get("id"), req.get("timeout_s")))
+            except Exception as exc:  # noqa: BLE001 - errors are values; the worker keeps serving
+                pipeline.append(evaluator.result(req.get("id"), "CRASHED", "harness error: %s: %s"
+                                                 % (type(exc).__name__, exc)))
+        if running is None:
+            nxt = next((j for j in pipeline if isinstance(j, Job) and j.res is None), None)
+            if nxt is not None:
+                nxt.start()
+                running = nxt
+        if running is not None:
+            try:
+                running.poll(0.05)
+            except Exception as exc:  # noqa: BLE001
+                running.cancel("harness error: %s: %s" % (type(exc).__name__, exc))
+        while pipeline and (not isinstance(pipeline[0], Job) or pipeline[0].res is not None):
+            head = pipeline.pop(0)
+            emit(head if not isinstance(head, Job) else head.result())
+        if lines.eof and not lines.lines and not pipeline:
+            return
 
 
 def main(argv=None):
@@ -272,6 +463,10 @@ def main(argv=None):
     ap.add_argument("--pack", required=True, help="problem pack folder (problems/trimul)")
     ap.add_argument("--device", required=True, choices=("cpu", "cuda"))
     ap.add_argument("--mask-semantics", default="as-specified", choices=("as-specified", "official-all-ones"))
+    ap.add_argument("--max-runs", type=int, default=None,
+                    help="testing only: cap timed calls per benchmark (results carry timing_override)")
+    ap.add_argument("--no-stage-ahead", action="store_true",
+                    help="do not prepare the next request while one runs (for measurements)")
     args = ap.parse_args(argv)
     # The protocol goes to a private duplicate of the original stdout; fd 1 then points at stderr so
     # stray prints (ours, torch's, a library's) can never corrupt it.
@@ -279,7 +474,8 @@ def main(argv=None):
     os.set_inheritable(proto_fd, False)
     os.dup2(2, 1)
     proto = os.fdopen(proto_fd, "w", buffering=1)
-    evaluator = Evaluator(args.pack, args.device, args.mask_semantics, protocol_fd=proto_fd)
+    evaluator = Evaluator(args.pack, args.device, args.mask_semantics, protocol_fd=proto_fd,
+                          max_runs=args.max_runs, stage_ahead=not args.no_stage_ahead)
     try:
         _serve(evaluator, proto)
     finally:

@@ -1,7 +1,14 @@
 """Run the honest and hack candidates in this folder through a real worker process and assert the
-statuses they declare in their first line (`# expect: STATUS [check-id]`).
+statuses they declare in their first line (`# expect: STATUS [check-id]`; `STATUS|STATUS` accepts
+either). Optional header lines: `# expect-cuda: ...` overrides the expectation on CUDA, `# devices:
+cuda` limits a candidate to those devices, `# timeout: S` sets its timeout_s.
 
     /usr/bin/python3 problems/trimul/harness/tests/run_hack_suite.py --pack problems/trimul [--device cpu]
+        [--max-runs N] [--json OUT]
+
+Also runs test_validate.py (the worker's result checks on synthetic child results: physics floor,
+timer disagreement, forged results) and a protocol check: every request is written before any result
+is read, so the worker's stage-ahead pipeline must keep results in order.
 
 Also checks the compatibility switch: under --mask-semantics official-all-ones the mask-ignoring
 candidate passes, as it did on the official leaderboard. Exits 1 on any mismatch.
@@ -20,73 +27,118 @@ TIMEOUT_FOR = {"hack_infinite_loop.py": 8}
 
 
 class Worker:
-    def __init__(self, pack, device, mask_semantics):
+    def __init__(self, pack, device, mask_semantics, max_runs=None):
+        extra = ["--max-runs", str(max_runs)] if max_runs else []
         self.proc = subprocess.Popen(
-            [sys.executable, WORKER, "--pack", pack, "--device", device, "--mask-semantics", mask_semantics],
+            [sys.executable, WORKER, "--pack", pack, "--device", device, "--mask-semantics", mask_semantics] + extra,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         ready = json.loads(self.proc.stdout.readline())
         assert ready.get("ready") is True, ready
         self.ready = ready
 
-    def evaluate(self, request_id, code, timeout_s=None):
+    def send(self, request_id, code, timeout_s=None):
         req = {"id": request_id, "code": code}
         if timeout_s:
             req["timeout_s"] = timeout_s
         self.proc.stdin.write(json.dumps(req) + "\n")
         self.proc.stdin.flush()
+
+    def receive(self):
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError("worker closed its stdout")
         return json.loads(line)
 
+    def evaluate(self, request_id, code, timeout_s=None):
+        self.send(request_id, code, timeout_s)
+        return self.receive()
+
     def close(self):
         self.proc.stdin.close()
-        self.proc.wait(timeout=30)
+        self.proc.wait(timeout=60)
 
 
-def expectation(path):
+def header(path, device):
+    """(statuses, check, devices, timeout_s) from the candidate's leading comment lines."""
     with open(path) as f:
-        first = f.readline().split()
+        lines = [f.readline() for _ in range(6)]
+    first = lines[0].split()
     assert first[:2] == ["#", "expect:"], "%s: first line must be '# expect: STATUS [check]'" % path
-    return first[2], (first[3] if len(first) > 3 else None)
+    exp, devices, timeout = first[2:], None, None
+    for line in lines[1:]:
+        words = line.split()
+        if words[:2] == ["#", "expect-%s:" % device]:
+            exp = words[2:]
+        elif words[:2] == ["#", "devices:"]:
+            devices = words[2:]
+        elif words[:2] == ["#", "timeout:"]:
+            timeout = float(words[2])
+    return exp[0].split("|"), (exp[1] if len(exp) > 1 else None), devices, timeout
 
 
 def judge(name, res, status, check, request_id):
     problems = []
+    status = status if isinstance(status, list) else [status]
     if res.get("id") != request_id:
         problems.append("result id %r, sent %r (protocol out of step)" % (res.get("id"), request_id))
-    if res["status"] != status:
+    if res["status"] not in status:
         problems.append("status %s, expected %s" % (res["status"], status))
     if check and check not in res.get("checks_fired", []):
         problems.append("check %s not in %s" % (check, res.get("checks_fired")))
-    print("%-32s %-14s %-24s %6.0f ms  %s" % (name, res["status"], ",".join(res.get("checks_fired", [])) or "-",
-                                               res["timings_ms"]["total"], "ok" if not problems else "FAIL: " + "; ".join(problems)))
-    if problems:
-        print("    message: %s" % res["message"])
+    print("%-36s %-14s %-24s %6.0f ms  %s" % (name, res["status"], ",".join(res.get("checks_fired", [])) or "-",
+                                               res["timings_ms"]["total"], "ok" if not problems else "FAIL: " + "; ".join(problems)),
+          flush=True)
+    if problems or res["status"] not in ("OK", "SYNTAX_ERROR") and VERBOSE:
+        print("    message: %s" % res["message"], flush=True)
+    ROWS.append({"name": name, "status": res["status"], "checks_fired": res.get("checks_fired", []),
+                 "expected": "|".join(status) + (" " + check if check else ""), "ok": not problems,
+                 "score_us": res.get("score_us"), "message": res.get("message"),
+                 "total_ms": res["timings_ms"]["total"]})
     return not problems
+
+
+ROWS = []
+VERBOSE = False
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="assert the statuses of the hack and honest candidates")
     ap.add_argument("--pack", required=True)
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    ap.add_argument("--max-runs", type=int, default=None, help="cap timed calls per benchmark (quicker)")
+    ap.add_argument("--only", default=None, help="only candidates whose file name contains this")
+    ap.add_argument("--json", default=None, help="write the rows as JSON to this file")
+    ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
+    global VERBOSE
+    VERBOSE = args.verbose
     t0 = time.time()
     ok = True
-    worker = Worker(args.pack, args.device, "as-specified")
+    import test_validate
+    ok &= test_validate.main() == 0
+    worker = Worker(args.pack, args.device, "as-specified", args.max_runs)
     try:
+        sent = []
         for path in sorted(glob.glob(os.path.join(TESTS_DIR, "*.py"))):
             name = os.path.basename(path)
-            if name == os.path.basename(__file__):
+            if name in (os.path.basename(__file__), "test_validate.py") or (args.only and args.only not in name):
                 continue
-            status, check = expectation(path)
+            statuses, check, devices, timeout = header(path, args.device)
+            if devices and args.device not in devices:
+                continue
             with open(path) as f:
                 code = f.read()
-            res = worker.evaluate(name, code, TIMEOUT_FOR.get(name))
-            ok &= judge(name, res, status, check, name)
+            # All requests go out first: the worker stages the next while one runs.
+            worker.send(name, code, timeout or TIMEOUT_FOR.get(name))
+            sent.append((name, statuses, check))
+        for name, statuses, check in sent:
+            ok &= judge(name, worker.receive(), statuses, check, name)
     finally:
         worker.close()
-    compat = Worker(args.pack, args.device, "official-all-ones")
+    if args.only and "ignore_mask" not in args.only:
+        print("%s in %.1f s" % ("all as expected" if ok else "MISMATCHES", time.time() - t0))
+        return 0 if ok else 1
+    compat = Worker(args.pack, args.device, "official-all-ones", args.max_runs)
     try:
         with open(os.path.join(TESTS_DIR, "hack_ignore_mask.py")) as f:
             res = compat.evaluate("compat", f.read())
@@ -95,6 +147,9 @@ def main(argv=None):
     finally:
         compat.close()
     print("%s in %.1f s" % ("all as expected" if ok else "MISMATCHES", time.time() - t0))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"device": args.device, "ok": ok, "rows": ROWS}, f, indent=1)
     return 0 if ok else 1
 
 

@@ -1,0 +1,24 @@
+# expect: RUNTIME_ERROR|CRASHED
+# devices: cuda
+# Asks the GPU for far more memory than it has: this candidate fails, the worker serves the next.
+import torch
+import torch.nn.functional as F
+
+
+def trimul(x, mask, w):
+    C = x.shape[-1]
+    xn = F.layer_norm(x, (C,), w["norm.weight"], w["norm.bias"], 1e-5)
+    m = mask.unsqueeze(-1)
+    left = F.linear(xn, w["left_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["left_gate.weight"]))
+    right = F.linear(xn, w["right_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["right_gate.weight"]))
+    out = torch.einsum("bikh,bjkh->bijh", left, right)
+    H = out.shape[-1]
+    out = F.layer_norm(out, (H,), w["to_out_norm.weight"], w["to_out_norm.bias"], 1e-5)
+    return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
+
+
+def custom_kernel(data):
+    x, mask, weights, config = data
+    hog = torch.empty(1 << 40, dtype=torch.uint8, device=x.device)
+    hog.fill_(1)
+    return trimul(x, mask, weights)

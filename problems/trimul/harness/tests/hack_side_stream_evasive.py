@@ -1,0 +1,29 @@
+# expect: REJECTED timer-disagreement
+# devices: cuda
+# Side-stream work the timing events do not wait for; a dead synchronize() call keeps the static
+# rule quiet, so the harness's host wall clock around a device-wide synchronize must catch it.
+import torch
+import torch.nn.functional as F
+
+
+def trimul(x, mask, w):
+    C = x.shape[-1]
+    xn = F.layer_norm(x, (C,), w["norm.weight"], w["norm.bias"], 1e-5)
+    m = mask.unsqueeze(-1)
+    left = F.linear(xn, w["left_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["left_gate.weight"]))
+    right = F.linear(xn, w["right_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["right_gate.weight"]))
+    out = torch.einsum("bikh,bjkh->bijh", left, right)
+    H = out.shape[-1]
+    out = F.layer_norm(out, (H,), w["to_out_norm.weight"], w["to_out_norm.bias"], 1e-5)
+    return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
+
+
+def never_called():
+    torch.cuda.synchronize()
+
+
+def custom_kernel(data):
+    x, mask, weights, config = data
+    s = torch.cuda.Stream()
+    with torch.cuda.stream(s):
+        return trimul(x, mask, weights)

@@ -1,0 +1,38 @@
+# expect: OK
+# devices: cuda
+# Honest torch.compile of the gating step (compiled on first use; Inductor's cache is the worker's).
+import torch
+import torch.nn.functional as F
+
+
+def trimul(x, mask, w):
+    C = x.shape[-1]
+    xn = F.layer_norm(x, (C,), w["norm.weight"], w["norm.bias"], 1e-5)
+    m = mask.unsqueeze(-1)
+    left = F.linear(xn, w["left_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["left_gate.weight"]))
+    right = F.linear(xn, w["right_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["right_gate.weight"]))
+    out = torch.einsum("bikh,bjkh->bijh", left, right)
+    H = out.shape[-1]
+    out = F.layer_norm(out, (H,), w["to_out_norm.weight"], w["to_out_norm.bias"], 1e-5)
+    return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
+
+
+def _gate(p, g, m):
+    return p * torch.sigmoid(g) * m
+
+
+gate = torch.compile(_gate, dynamic=True)
+
+
+def custom_kernel(data):
+    x, w = data[0], data[2]
+    mask = data[1]
+    C = x.shape[-1]
+    xn = F.layer_norm(x, (C,), w["norm.weight"], w["norm.bias"], 1e-5)
+    m = mask.unsqueeze(-1)
+    left = gate(F.linear(xn, w["left_proj.weight"]), F.linear(xn, w["left_gate.weight"]), m)
+    right = gate(F.linear(xn, w["right_proj.weight"]), F.linear(xn, w["right_gate.weight"]), m)
+    out = torch.einsum("bikh,bjkh->bijh", left, right)
+    H = out.shape[-1]
+    out = F.layer_norm(out, (H,), w["to_out_norm.weight"], w["to_out_norm.bias"], 1e-5)
+    return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
