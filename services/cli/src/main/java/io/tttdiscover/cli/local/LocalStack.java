@@ -1,0 +1,200 @@
+package io.tttdiscover.cli.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * Everything a local run needs, each in its own process: a Kafka broker, a PostgreSQL server (unless an existing
+ * one is given), the topics, and the trainer, sampler and evaluator. {@link #close()} stops them all (services
+ * first, so they leave their consumer groups cleanly) and is safe to call twice, from a shutdown hook included.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final Map<String, Integer> DEFAULT_PORTS = Map.of("trainer", 8081, "sampler", 8082,
+            "evaluator", 8083);
+    private static final Duration SERVICE_READY = Duration.ofSeconds(180);
+
+    private final Workspace ws;
+    private final FileLock lock;
+    private volatile KafkaBroker broker;
+    private volatile EmbeddedPostgres postgres;
+    private volatile String dbUrl;
+    private final Map<String, QuarkusService> services = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    private LocalStack(Workspace ws, FileLock lock) {
+        this.ws = ws;
+        this.lock = lock;
+    }
+
+    /** Takes the workspace (one local stack per {@code .discover}), stopping what a killed earlier run left. */
+    public static LocalStack open(Workspace ws, Consumer<String> say) {
+        Workspace.dir(ws.root());
+        FileLock lock;
+        try {
+            FileChannel ch = FileChannel.open(ws.root().resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                throw new IllegalStateException("another discover command is using " + ws.root());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + ws.root(), e);
+        }
+        for (String leftover : ProcessRegistry.open(ws.root().resolve("pids"))) {
+            say.accept("stopped a leftover process of an earlier run: " + leftover);
+        }
+        return new LocalStack(ws, lock);
+    }
+
+    /** Broker and database side by side (they are independent), then the topics. */
+    public void startInfrastructure(StackOptions options, Consumer<String> say) {
+        long t0 = System.nanoTime();
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.startFresh(ws));
+        CompletableFuture<EmbeddedPostgres> pg = options.dbUrl() == null
+                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.startFresh(ws))
+                : CompletableFuture.completedFuture(null);
+        try {
+            broker = join(kafka);
+            say.accept(String.format("kafka      ready at %s (KRaft, %.1f s)", broker.bootstrapServers(),
+                    secondsSince(t0)));
+        } finally {
+            try {
+                postgres = join(pg);
+            } catch (RuntimeException e) {
+                if (broker != null) {
+                    throw e;
+                }
+            }
+        }
+        if (postgres != null) {
+            dbUrl = postgres.jdbcUrl();
+            say.accept(String.format("postgres   ready at %s (embedded, %.1f s)", dbUrl, secondsSince(t0)));
+        } else {
+            dbUrl = options.dbUrl();
+            Database.ensureExists(dbUrl);
+            say.accept("postgres   using " + dbUrl);
+        }
+        KafkaBroker.createTopics(broker.bootstrapServers());
+    }
+
+    /** Only the broker, on the data and ports the last local run left (for replay). */
+    public String restartBroker() {
+        broker = KafkaBroker.restart(ws);
+        return broker.bootstrapServers();
+    }
+
+    /** The three services, started together and awaited together (their startups overlap). */
+    public void startServices(StackOptions options, Consumer<String> say) {
+        long t0 = System.nanoTime();
+        Map<String, String> common = new HashMap<>(options.serviceEnv());
+        common.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        for (String name : List.of("trainer", "sampler", "evaluator")) {
+            Map<String, String> env = new HashMap<>(common);
+            if (name.equals("trainer")) {
+                env.put("DISCOVER_DB_URL", dbUrl);
+            }
+            if (name.equals("evaluator") && options.workers() != null) {
+                env.put("DISCOVER_EVALUATOR_WORKERS", options.workers().toString());
+            }
+            QuarkusService service = QuarkusService.start(ws, name, Ports.preferOrFree(DEFAULT_PORTS.get(name)),
+                    "384m", env);
+            synchronized (this) {
+                services.put(name, service);
+            }
+        }
+        for (QuarkusService s : List.copyOf(services.values())) {
+            s.awaitReady(SERVICE_READY);
+            say.accept(String.format("%-10s ready at %s (pid %d, %.1f s)", s.name(), s.url(), s.process().pid(),
+                    secondsSince(t0)));
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public synchronized QuarkusService service(String name) {
+        return services.get(name);
+    }
+
+    /** Every process of the stack, by name, for memory figures. */
+    public synchronized Map<String, ChildProcess> processes() {
+        Map<String, ChildProcess> all = new LinkedHashMap<>();
+        services.forEach((n, s) -> all.put(n, s.process()));
+        if (broker != null) {
+            all.put("kafka", broker.process());
+        }
+        if (postgres != null) {
+            all.put("postgres", postgres.process());
+        }
+        return all;
+    }
+
+    /**
+     * Stops the services, then broker and database; anything still starting is stopped through the process
+     * registry. Runs once; a second call (the shutdown hook after a normal end) does nothing.
+     */
+    @Override
+    public void close() {
+        List<QuarkusService> running;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running = List.copyOf(services.values());
+        }
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (QuarkusService s : running) {
+            stops.add(CompletableFuture.runAsync(s::close));
+        }
+        stops.forEach(CompletableFuture::join);
+        stops.clear();
+        if (broker != null) {
+            stops.add(CompletableFuture.runAsync(broker::close));
+        }
+        if (postgres != null) {
+            stops.add(CompletableFuture.runAsync(postgres::close));
+        }
+        stops.forEach(CompletableFuture::join);
+        ProcessRegistry.stopAll(10_000);
+        try {
+            lock.release();
+            lock.channel().close();
+        } catch (IOException e) {
+            // The lock dies with the process anyway.
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,123 @@
+package io.tttdiscover.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tttdiscover.cli.local.ChildProcess;
+import io.tttdiscover.cli.report.PipelineFigures;
+import io.tttdiscover.cli.report.RewardLog;
+import io.tttdiscover.cli.report.StepTable;
+import io.tttdiscover.cli.trainer.TrainerClient;
+import io.tttdiscover.protocol.event.StepMetrics;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates a run on the trainer and follows it to the end: a line per finished step, a live reward count for the
+ * step in flight (on a terminal), memory samples of the local processes; then collects the outcome.
+ */
+public final class RunWatcher {
+    private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "STOPPED");
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final TrainerClient trainer;
+    private final String bootstrap;
+    private final Map<String, ChildProcess> processes;
+    private final PrintStream out;
+    private final boolean live;
+
+    /**
+     * @param processes local processes to watch (a dead one fails the run early) and to measure; empty when the
+     *                  services run elsewhere
+     */
+    public RunWatcher(TrainerClient trainer, String bootstrap, Map<String, ChildProcess> processes, PrintStream out) {
+        this.trainer = trainer;
+        this.bootstrap = bootstrap;
+        this.processes = processes;
+        this.out = out;
+        this.live = System.console() != null;
+    }
+
+    public RunOutcome createAndWatch(Map<String, Object> request, Duration timeout) {
+        long start = System.currentTimeMillis();
+        JsonNode created = trainer.createRun(request);
+        String runId = created.path("id").asText();
+        int totalSteps = created.path("config").path("steps").asInt(((Number) request.getOrDefault("steps", 0))
+                .intValue());
+        int perStep = created.path("config").path("groupsPerBatch").asInt(1)
+                * created.path("config").path("groupSize").asInt(1);
+        out.println("run " + runId + " created: " + created.path("config"));
+        try (RewardLog rewards = RewardLog.follow(bootstrap, runId)) {
+            JsonNode run = created;
+            int printed = 0;
+            List<StepMetrics> steps = new ArrayList<>();
+            while (true) {
+                run = trainer.run(runId).orElse(run);
+                String status = run.path("status").asText();
+                if (run.path("stepsDone").asInt() > printed || TERMINAL.contains(status)) {
+                    steps = trainer.steps(runId);
+                    clearLive();
+                    for (int i = printed; i < steps.size(); i++) {
+                        out.println(StepTable.progressLine(steps.get(i), i + 1, totalSteps));
+                    }
+                    printed = steps.size();
+                }
+                if (TERMINAL.contains(status)) {
+                    break;
+                }
+                processes.values().forEach(ChildProcess::sampleTreeRss);
+                for (ChildProcess p : processes.values()) {
+                    p.requireAlive();
+                }
+                if (live) {
+                    int k = run.path("currentStep").asInt();
+                    out.printf("\r\033[K  step %d: %d/%d rewards", k, rewards.count(k), perStep);
+                    out.flush();
+                }
+                if (System.currentTimeMillis() - start > timeout.toMillis()) {
+                    clearLive();
+                    out.println("run " + runId + " did not finish within " + timeout.toMinutes()
+                            + " min: stopping it");
+                    run = trainer.stop(runId);
+                    break;
+                }
+                sleep(POLL);
+            }
+            long wall = System.currentTimeMillis() - start;
+            int expected = steps.stream().mapToInt(StepMetrics::samples).sum();
+            rewards.awaitAtLeast(expected, Duration.ofSeconds(10));
+            var all = rewards.rewards();
+            return new RunOutcome(runId, run.path("status").asText(), run.path("message").asText(null), steps,
+                    trainer.best(runId).orElse(null), all, rewards.duplicates(), wall, PipelineFigures.of(all, wall),
+                    memory());
+        }
+    }
+
+    private List<MemoryFigure> memory() {
+        List<MemoryFigure> out = new ArrayList<>();
+        processes.forEach((name, p) -> {
+            p.sampleTreeRss();
+            out.add(new MemoryFigure(name, p.pid(), p.rssKb(), p.peakRssKb(), p.descendantsRssKb(),
+                    p.peakTreeRssKb()));
+        });
+        return out;
+    }
+
+    private void clearLive() {
+        if (live) {
+            out.print("\r\033[K");
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

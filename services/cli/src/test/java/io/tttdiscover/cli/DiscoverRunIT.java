@@ -1,0 +1,272 @@
+package io.tttdiscover.cli;
+
+import io.tttdiscover.cli.local.Database;
+import io.tttdiscover.cli.local.LocalStack;
+import io.tttdiscover.cli.local.Ports;
+import io.tttdiscover.cli.local.PythonEnvironment;
+import io.tttdiscover.cli.local.StackOptions;
+import io.tttdiscover.cli.local.Workspace;
+import io.tttdiscover.cli.report.CheckpointLog;
+import io.tttdiscover.cli.report.ExperienceMetrics;
+import io.tttdiscover.cli.report.TopicReader;
+import io.tttdiscover.cli.run.RunOutcome;
+import io.tttdiscover.cli.run.RunReport;
+import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.cli.run.RunWatcher;
+import io.tttdiscover.cli.trainer.TrainerClient;
+import io.tttdiscover.protocol.Topics;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ProgramSpace;
+import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The whole product end to end, as {@code discover run} runs it: a real Kafka broker, PostgreSQL, and the trainer,
+ * sampler and evaluator as separate JVMs from their packaged jars, one small run of the embedded policy on TriMul
+ * (CPU), then checks on what it recorded.
+ */
+class DiscoverRunIT {
+    private static final int STEPS = 6;
+    private static final int GROUPS = 2;
+    private static final int GROUP_SIZE = 6;
+    private static final String PROBLEM = "trimul";
+    private static final String TARGET = "cpu";
+
+    @Test
+    void aLocalRunLearnsAndCountsEveryRewardOnce() {
+        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
+        for (String svc : List.of("trainer", "sampler", "evaluator")) {
+            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
+                    svc + " is not packaged; run ./mvnw -B verify from the root");
+        }
+        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
+        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-discover"));
+
+        // An existing PostgreSQL saves the embedded one's startup; either works.
+        String dbUrl = null;
+        if (Ports.answers("127.0.0.1", 5432)) {
+            dbUrl = System.getProperty("discover.it.db-url", "jdbc:postgresql://127.0.0.1:5432/discover_it");
+            Database.recreate(dbUrl);
+        }
+        StackOptions options = new StackOptions(dbUrl, null, Map.of());
+        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
+            long t0 = System.currentTimeMillis();
+            stack.startInfrastructure(options, System.out::println);
+            stack.startServices(options, System.out::println);
+            long startupMs = System.currentTimeMillis() - t0;
+            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7);
+            RunOutcome run;
+            try (Redelivery redelivery = Redelivery.ofFirstRewardOfStep(stack.bootstrapServers(), 1)) {
+                run = new RunWatcher(new TrainerClient(stack.service("trainer").url()), stack.bootstrapServers(),
+                        stack.processes(), System.out).createAndWatch(request, Duration.ofMinutes(15));
+                assertTrue(redelivery.done(), "a reward of step 1 was published a second time during the run");
+            }
+            RunReport.print(run, startupMs, 1, System.out);
+            List<CheckpointEvent> checkpoints = CheckpointLog.read(stack.bootstrapServers(), run.runId());
+
+            assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
+                    + "\n" + tails(stack));
+            everyStepHasMetrics(run);
+            noRewardCountedTwice(run);
+            policyMovedTowardsFasterPrograms(repo, run, checkpoints);
+        }
+    }
+
+    private static void everyStepHasMetrics(RunOutcome run) {
+        assertEquals(STEPS, run.steps().size(), "one StepMetrics per step");
+        Set<Integer> stepIds = run.steps().stream().map(StepMetrics::step).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(STEPS, stepIds.size(), "distinct step numbers: " + stepIds);
+        for (StepMetrics m : run.steps()) {
+            assertTrue(m.samples() > 0, "step " + m.step() + " has samples");
+            assertTrue(Double.isFinite(m.rewardMean()) && Double.isFinite(m.rewardMax()), "step " + m.step()
+                    + " has reward figures");
+        }
+    }
+
+    /**
+     * A reward was redelivered during the run, yet the trainer's sample counts equal the distinct candidates on the
+     * rewards topic, step by step, and no step has more samples than it asked for: counting it twice breaks both.
+     */
+    private static void noRewardCountedTwice(RunOutcome run) {
+        assertTrue(run.duplicateRewards() >= 1, "the redelivered reward is on the topic twice");
+        Map<Integer, Long> distinctPerStep = run.rewards().stream()
+                .collect(Collectors.groupingBy(RewardEvent::step, Collectors.counting()));
+        for (StepMetrics m : run.steps()) {
+            assertTrue(m.samples() <= GROUPS * GROUP_SIZE, "step " + m.step() + " counted " + m.samples()
+                    + " samples for " + GROUPS * GROUP_SIZE + " candidates");
+            assertEquals(distinctPerStep.getOrDefault(m.step(), 0L).intValue(), m.samples(),
+                    "step " + m.step() + ": trainer's samples vs distinct rewards on the topic");
+        }
+        List<StepMetrics> replayed = ExperienceMetrics.rebuild(run.rewards());
+        for (int i = 0; i < replayed.size(); i++) {
+            assertEquals(run.steps().get(i).rewardMean(), replayed.get(i).rewardMean(), 1e-9,
+                    "step " + run.steps().get(i).step() + ": reward mean rebuilt from the rewards topic");
+        }
+    }
+
+    /**
+     * The policy's expected reward, with each alternative valued by the mean reward of the candidates that used it
+     * in this run, is higher under the final checkpoint than under the first: probability mass moved towards the
+     * alternatives that measured faster.
+     */
+    private static void policyMovedTowardsFasterPrograms(Path repo, RunOutcome run, List<CheckpointEvent> cps) {
+        assertFalse(cps.isEmpty(), "checkpoints of the run on the checkpoints topic");
+        CheckpointEvent first = cps.get(0);
+        CheckpointEvent last = cps.get(cps.size() - 1);
+        assertTrue(last.policyVersion() > first.policyVersion(), "the policy was updated: versions "
+                + first.policyVersion() + " -> " + last.policyVersion());
+        ProgramSpace space = ProblemPack.load(repo.resolve("problems"), PROBLEM).programSpace();
+        double[][] value = meanRewardPerAlternative(space, run.rewards());
+        double before = expectedReward(first.embeddedPolicy(), space, value);
+        double after = expectedReward(last.embeddedPolicy(), space, value);
+        System.out.printf("expected reward under the policy: v%d %.5f -> v%d %.5f; reward mean step %d %.4f -> "
+                        + "step %d %.4f%n", first.policyVersion(), before, last.policyVersion(), after,
+                run.steps().get(0).step(), run.steps().get(0).rewardMean(),
+                run.steps().get(run.steps().size() - 1).step(), run.steps().get(run.steps().size() - 1).rewardMean());
+        assertTrue(after > before, String.format("expected reward under the policy should rise: %.5f -> %.5f",
+                before, after));
+    }
+
+    /** value[d][a]: mean reward of the candidates whose choice at decision d was a; NaN where none was. */
+    private static double[][] meanRewardPerAlternative(ProgramSpace space, List<RewardEvent> rewards) {
+        double[][] sum = new double[space.size()][];
+        int[][] n = new int[space.size()][];
+        for (int d = 0; d < space.size(); d++) {
+            sum[d] = new double[space.decisions().get(d).size()];
+            n[d] = new int[sum[d].length];
+        }
+        for (RewardEvent r : rewards) {
+            List<Integer> choices = r.candidate().trace() == null ? null : r.candidate().trace().completionTokens();
+            if (choices == null || choices.size() != space.size()) {
+                continue;
+            }
+            for (int d = 0; d < space.size(); d++) {
+                sum[d][choices.get(d)] += r.reward();
+                n[d][choices.get(d)]++;
+            }
+        }
+        double[][] value = new double[space.size()][];
+        for (int d = 0; d < space.size(); d++) {
+            value[d] = new double[sum[d].length];
+            for (int a = 0; a < value[d].length; a++) {
+                value[d][a] = n[d][a] == 0 ? Double.NaN : sum[d][a] / n[d][a];
+            }
+        }
+        return value;
+    }
+
+    /** Mean over decisions of E_a~policy(.|no parent)[value[d][a]], over the alternatives the run measured. */
+    private static double expectedReward(PolicyParameters p, ProgramSpace space, double[][] value) {
+        List<boolean[]> available = space.available(TARGET);
+        double total = 0;
+        int decisions = 0;
+        for (int d = 0; d < space.size(); d++) {
+            boolean[] measured = new boolean[value[d].length];
+            int count = 0;
+            for (int a = 0; a < measured.length; a++) {
+                measured[a] = available.get(d)[a] && !Double.isNaN(value[d][a]);
+                count += measured[a] ? 1 : 0;
+            }
+            if (count < 2) {
+                continue;
+            }
+            double[] probs = ProgramSpacePolicy.probabilities(p, d, ProgramSpacePolicy.NO_PARENT, measured);
+            for (int a = 0; a < probs.length; a++) {
+                if (measured[a]) {
+                    total += probs[a] * value[d][a];
+                }
+            }
+            decisions++;
+        }
+        return decisions == 0 ? Double.NaN : total / decisions;
+    }
+
+    /**
+     * Publishes one recorded reward of a step a second time, exactly as it was (key and value), while the trainer is
+     * still collecting that step: the redelivery an evaluator retry or a producer retry would cause.
+     */
+    static final class Redelivery implements AutoCloseable {
+        private final TopicReader reader;
+        private final KafkaProducer<String, String> producer;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile boolean done;
+
+        private Redelivery(String bootstrap, int step) {
+            reader = new TopicReader(bootstrap, Topics.REWARDS, TopicReader.Start.BEGINNING);
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024),
+                    new StringSerializer(), new StringSerializer());
+            thread = new Thread(() -> {
+                try {
+                    while (running && !done) {
+                        reader.poll(Duration.ofMillis(300), r -> {
+                            if (!done && EventCodec.reward(r.value()).step() == step) {
+                                producer.send(new ProducerRecord<>(Topics.REWARDS, r.key(), r.value()));
+                                producer.flush();
+                                done = true;
+                            }
+                        });
+                    }
+                } catch (WakeupException closing) {
+                    // close() ends the loop.
+                } finally {
+                    reader.close();
+                }
+            }, "redelivery");
+            thread.start();
+        }
+
+        static Redelivery ofFirstRewardOfStep(String bootstrap, int step) {
+            return new Redelivery(bootstrap, step);
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            reader.wakeup();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static String tails(LocalStack stack) {
+        Map<String, String> out = new HashMap<>();
+        stack.processes().forEach((name, p) -> out.put(name, p.tail(15)));
+        return out.entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue())
+                .collect(Collectors.joining("\n"));
+    }
+}
