@@ -8,7 +8,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -62,14 +61,10 @@ public final class InJvmKafka {
 
     /** The product's topics with the partition counts the local run uses. */
     static void createTopics(String bootstrap) throws InterruptedException, ExecutionException {
-        List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(Topics.PROMPTS, 4, (short) 1));
-        topics.add(new NewTopic(Topics.CANDIDATES, 8, (short) 1));
-        topics.add(new NewTopic(Topics.REWARDS, 4, (short) 1));
-        topics.add(new NewTopic(Topics.CHECKPOINTS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-        for (String t : List.of(Topics.PROMPTS, Topics.CANDIDATES, Topics.REWARDS, Topics.CHECKPOINTS)) {
-            topics.add(new NewTopic(Topics.deadLetter(t), 1, (short) 1));
-        }
+        List<NewTopic> topics = Topics.LAYOUT.stream()
+                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)
+                        .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()))
+                .toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (NewTopic topic : topics) {
                 try {

@@ -79,14 +79,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The product's topics (idempotent): partitions sized for a local run, checkpoints compacted, a DLQ each. */
     public static void createTopics(String bootstrap) {
-        List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(Topics.PROMPTS, 4, (short) 1));
-        topics.add(new NewTopic(Topics.CANDIDATES, 8, (short) 1));
-        topics.add(new NewTopic(Topics.REWARDS, 4, (short) 1));
-        topics.add(new NewTopic(Topics.CHECKPOINTS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-        for (String t : List.of(Topics.PROMPTS, Topics.CANDIDATES, Topics.REWARDS, Topics.CHECKPOINTS)) {
-            topics.add(new NewTopic(Topics.deadLetter(t), 1, (short) 1));
-        }
+        List<NewTopic> topics = Topics.LAYOUT.stream()
+                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)
+                        .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()))
+                .toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
