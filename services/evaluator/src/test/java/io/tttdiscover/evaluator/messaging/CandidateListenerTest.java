@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,18 @@ class CandidateListenerTest {
         for (Message<String> m : rewards.received()) {
             assertEquals("run-t", m.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getKey());
         }
+    }
+
+    @Test
+    void aHackIsARejectedRewardThatNamesTheRule() throws Exception {
+        PythonTorch.assumeAvailable();
+        String hack = Files.readString(
+                PythonTorch.REPO.resolve("problems/trimul/harness/tests/hack_thread.py"));
+        send(candidate("run-h", "hack", hack)).get(120, TimeUnit.SECONDS);
+        RewardEvent r = EventCodec.reward(rewards.received().get(0).getPayload());
+        assertEquals(RewardStatus.REJECTED, r.status(), r.message());
+        assertEquals(0.0, r.reward());
+        assertTrue(r.checksFired().contains("import-threading"), String.valueOf(r.checksFired()));
     }
 
     @Test
