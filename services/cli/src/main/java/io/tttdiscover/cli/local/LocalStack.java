@@ -99,10 +99,9 @@ public final class LocalStack implements AutoCloseable {
     /** The three services, started together and awaited together (their startups overlap). */
     public void startServices(StackOptions options, Consumer<String> say) {
         long t0 = System.nanoTime();
-        Map<String, String> common = new HashMap<>(options.serviceEnv());
-        common.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         for (String name : List.of("trainer", "sampler", "evaluator")) {
-            Map<String, String> env = new HashMap<>(common);
+            Map<String, String> env = new HashMap<>(options.envOf(name));
+            env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
             if (name.equals("trainer")) {
                 env.put("DISCOVER_DB_URL", dbUrl);
             }

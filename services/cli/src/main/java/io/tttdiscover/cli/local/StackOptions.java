@@ -1,13 +1,33 @@
 package io.tttdiscover.cli.local;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * How to bring up the local stack.
  *
- * @param dbUrl      an existing PostgreSQL (jdbc:postgresql://...) instead of the embedded one; null for embedded
- * @param workers    evaluator worker processes; null leaves the evaluator's default
- * @param serviceEnv extra environment for every service (e.g. QUARKUS_LOG_LEVEL)
+ * @param dbUrl        an existing PostgreSQL (jdbc:postgresql://...) instead of the embedded one; null for embedded
+ * @param workers      evaluator worker processes; null leaves the evaluator's default
+ * @param serviceEnv   extra environment for every service (e.g. QUARKUS_LOG_LEVEL)
+ * @param envByService extra environment for one service, by name (trainer, sampler, evaluator), applied after
+ *                     {@code serviceEnv} (e.g. the sampler's DISCOVER_POLICY_BACKEND, the trainer's TINKER_BASE_URL)
  */
-public record StackOptions(String dbUrl, Integer workers, Map<String, String> serviceEnv) {
+public record StackOptions(String dbUrl, Integer workers, Map<String, String> serviceEnv,
+                           Map<String, Map<String, String>> envByService) {
+
+    public StackOptions {
+        serviceEnv = serviceEnv == null ? Map.of() : Map.copyOf(serviceEnv);
+        envByService = envByService == null ? Map.of() : Map.copyOf(envByService);
+    }
+
+    public StackOptions(String dbUrl, Integer workers, Map<String, String> serviceEnv) {
+        this(dbUrl, workers, serviceEnv, Map.of());
+    }
+
+    /** The extra environment of one service: the common part, then its own. */
+    public Map<String, String> envOf(String service) {
+        Map<String, String> env = new HashMap<>(serviceEnv);
+        env.putAll(envByService.getOrDefault(service, Map.of()));
+        return env;
+    }
 }
