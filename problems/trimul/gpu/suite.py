@@ -97,6 +97,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-cold", action="store_true")
     ap.add_argument("--repeats", type=int, default=3, help="extra warm evaluations of the fast kernel")
+    ap.add_argument("--unstaged-repeats", type=int, default=3,
+                    help="evaluations of the fast kernel in a worker started with --no-stage-ahead")
+    ap.add_argument("--ctx-repeats", type=int, default=3,
+                    help="evaluations of the fast kernel in a worker started with --lazy-cuda-context")
     args = ap.parse_args()
     global OUT
     OUT = args.out
@@ -122,6 +126,7 @@ def main():
     # --- warm worker: the mixed set, all requests written at once (the worker stages ahead)
     t_start = time.time()
     w = Worker()
+    t_ready = time.time()  # steady state starts here: in production the service keeps workers up
     for name, _ in MIXED:
         w.send(name, codes[name], HANG_TIMEOUT if name == "hanging" else None)
     warm = {}
@@ -132,6 +137,7 @@ def main():
               "%.1f" % res["score_us"] if res["score_us"] else "-", res["timings_ms"]["total"] / 1e3,
               res["message"][:100]), flush=True)
     warm_wall = time.time() - t_start
+    warm_steady = time.time() - t_ready
     busy = {}
     for name in ("fast", "medium", "slow"):
         r = warm[name]
@@ -153,6 +159,23 @@ def main():
     rep_scores = [r["score_us"] for r in reps if r["status"] == "OK"]
     spread = (max(rep_scores) - min(rep_scores)) / (sum(rep_scores) / len(rep_scores)) if len(rep_scores) > 1 else None
     print("repeats of fast:", ["%.1f" % s for s in rep_scores], flush=True)
+    rep_benches = [[round(b["mean_us"], 1) for b in r["benchmarks"]] for r in reps]
+    # the same without stage-ahead: no second process holds a CUDA context while the fast kernel is timed
+    # A/B arms: no stage-ahead at all, and stage-ahead without the staged child's CUDA context
+    arms = {}
+    for arm, flags, count in (("unstaged", ["--no-stage-ahead"], args.unstaged_repeats),
+                              ("lazy-context", ["--lazy-cuda-context"], args.ctx_repeats)):
+        if not count:
+            continue
+        wu = Worker(flags)
+        for i in range(count):
+            wu.send("fast-%s%d" % (arm, i), codes["fast"])
+        ureps = [wu.receive() for _ in range(count)]
+        wu.close()
+        sc = [r["score_us"] for r in ureps if r["status"] == "OK"]
+        arms[arm] = {"scores": sc, "benchmarks": [[round(b["mean_us"], 1) for b in r["benchmarks"]] for r in ureps],
+                     "spread_pct": 100 * (max(sc) - min(sc)) / (sum(sc) / len(sc)) if len(sc) > 1 else None}
+        print("%s repeats of fast:" % arm, ["%.1f" % x for x in sc], flush=True)
 
     # --- two workers sharing the GPU (contention and isolation: both must finish OK)
     two = []
@@ -190,7 +213,10 @@ def main():
     report.update(hardware=hw, worker_ready_s=w.ready_s, warm={k: {kk: vv for kk, vv in v.items() if kk != "hardware"}
                                                                  for k, v in warm.items()},
                   cold=cold, fidelity=fid, repeats=rep_scores, spread_pct=100 * spread if spread is not None else None,
-                  warm_wall_s=warm_wall, cold_wall_s=cold_wall, busy=busy, busy_correct=busy_correct, two_workers=two)
+                  repeat_benchmarks_us=rep_benches, arms=arms,
+                  warm_wall_s=warm_wall, warm_steady_s=warm_steady, cold_wall_s=cold_wall,
+                  ratio_incl_start=cold_wall / warm_wall if cold_wall else None,
+                  ratio_steady=cold_wall / warm_steady if cold_wall else None, busy=busy, busy_correct=busy_correct, two_workers=two)
     with open(os.path.join(OUT, "suite.json"), "w") as f:
         json.dump(report, f, indent=1, default=str)
 
@@ -202,10 +228,15 @@ def main():
                                       "%.1f" % f["cold_us"] if f["cold_us"] else "-",
                                       "%+.2f" % f["diff_pct"] if f["diff_pct"] is not None else "-"))
     print("spread of %d evaluations of fast: %s %%" % (len(rep_scores), "%.2f" % (100 * spread) if spread is not None else "-"))
-    print("throughput, %d mixed candidates: warm %.1f s (%.0f/h, incl. worker start %.1f s)" % (
-        n, warm_wall, 3600 * n / warm_wall, w.ready_s), end="")
+    for arm, a in arms.items():
+        print("spread of %d evaluations of fast, worker %s: %s %% (%s)" % (
+            len(a["scores"]), arm, "%.2f" % a["spread_pct"] if a["spread_pct"] is not None else "-",
+            " ".join("%.1f" % x for x in a["scores"])))
+    print("throughput, %d mixed candidates: warm steady state %.1f s (%.0f/h); incl. worker start %.1f s: %.1f s "
+          "(%.0f/h)" % (n, warm_steady, 3600 * n / warm_steady, w.ready_s, warm_wall, 3600 * n / warm_wall), end="")
     if cold_wall:
-        print("; cold %.1f s (%.0f/h); ratio %.2fx" % (cold_wall, 3600 * n / cold_wall, cold_wall / warm_wall))
+        print("; cold %.1f s (%.0f/h); ratio steady %.2fx, incl. start %.2fx" % (
+            cold_wall, 3600 * n / cold_wall, cold_wall / warm_steady, cold_wall / warm_wall))
     else:
         print()
     for name, b in busy.items():

@@ -1,6 +1,7 @@
 """What runs inside the forked candidate process: load the submission, run the tests, time the
 benchmarks. The outcome goes back to the worker as one JSON object over a pipe; the worker trusts
 nothing in it that it can recompute (see worker.validate_child_result)."""
+import gc
 import importlib.util
 import math
 import sys
@@ -17,6 +18,7 @@ import problem
 _perf_counter = time.perf_counter
 _cuda_event = torch.cuda.Event
 _cuda_synchronize = torch.cuda.synchronize
+_gc_disable, _gc_enable, _gc_isenabled = gc.disable, gc.enable, gc.isenabled
 
 
 class CandidateFailure(Exception):
@@ -93,7 +95,19 @@ class Run:
             self.tests_passed += 1
 
     def timed_call(self, kernel, data, where):
-        """(device_or_cpu_seconds, wall_seconds, output)."""
+        """(device_or_cpu_seconds, wall_seconds, output). Python's garbage collector is off during the
+        timed call (as timeit does): a collection triggered by the harness's own allocations (inputs,
+        reference, check) must not land inside a candidate's measurement. Garbage is collected
+        outside the timed region as usual."""
+        was_enabled = _gc_isenabled()
+        _gc_disable()
+        try:
+            return self._timed_call(kernel, data, where)
+        finally:
+            if was_enabled:
+                _gc_enable()
+
+    def _timed_call(self, kernel, data, where):
         if self.device == "cuda":
             start, end = _cuda_event(enable_timing=True), _cuda_event(enable_timing=True)
             _cuda_synchronize()
