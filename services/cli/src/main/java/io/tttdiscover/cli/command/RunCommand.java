@@ -39,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
     String target;
     @Option(names = "--workers", description = "evaluator worker processes (default: the evaluator's own)")
     Integer workers;
+    @Option(names = "--evaluators", defaultValue = "1", description = "evaluator replicas, one consumer group "
+            + "(${DEFAULT-VALUE})")
+    int evaluators;
     @Option(names = "--db-url", description = "use this PostgreSQL (jdbc:postgresql://host:port/db) instead of the "
             + "embedded one")
     String dbUrl;
@@ -57,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         String runTarget = target != null ? target : device.get();
-        StackOptions options = new StackOptions(dbUrl, workers, Map.of());
+        StackOptions options = new StackOptions(dbUrl, workers, evaluators, Map.of(), Map.of());
         LocalStack stack = LocalStack.open(ws, out::println);
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = new Thread(() -> {
@@ -74,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             RunWatcher watcher = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
                     stack.bootstrapServers(), stack.processes(), out);
             RunOutcome outcome = watcher.createAndWatch(request(runTarget), Duration.ofMinutes(timeoutMinutes));
-            RunReport.print(outcome, startupMs, workers == null ? 1 : workers, out);
+            RunReport.print(outcome, startupMs, evaluators * (workers == null ? 1 : workers), out);
             out.println("\nlogs in " + ws.logs() + "; replay this run with: ./discover replay " + outcome.runId());
             return outcome.completed() ? 0 : 1;
         } catch (RuntimeException e) {

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 
 /**
  * Everything a local run needs, each in its own process: a Kafka broker, a PostgreSQL server (unless an existing
- * one is given), the topics, and the trainer, sampler and evaluator. {@link #close()} stops them all (services
+ * one is given), the topics, and the trainer, sampler and evaluator(s). {@link #close()} stops them all (services
  * first, so they leave their consumer groups cleanly) and is safe to call twice, from a shutdown hook included.
  */
 public final class LocalStack implements AutoCloseable {
@@ -96,22 +96,31 @@ public final class LocalStack implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** The three services, started together and awaited together (their startups overlap). */
+    /**
+     * The three services, started together and awaited together (their startups overlap); with more than one
+     * evaluator, the replicas {@code evaluator-2}, ... on free ports, in the same consumer group.
+     */
     public void startServices(StackOptions options, Consumer<String> say) {
         long t0 = System.nanoTime();
-        for (String name : List.of("trainer", "sampler", "evaluator")) {
-            Map<String, String> env = new HashMap<>(options.envOf(name));
+        List<String> names = new ArrayList<>(List.of("trainer", "sampler", "evaluator"));
+        for (int i = 2; i <= options.evaluators(); i++) {
+            names.add("evaluator-" + i);
+        }
+        for (String name : names) {
+            String service = name.startsWith("evaluator") ? "evaluator" : name;
+            Map<String, String> env = new HashMap<>(options.envOf(service));
             env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-            if (name.equals("trainer")) {
+            if (service.equals("trainer")) {
                 env.put("DISCOVER_DB_URL", dbUrl);
             }
-            if (name.equals("evaluator") && options.workers() != null) {
+            if (service.equals("evaluator") && options.workers() != null) {
                 env.put("DISCOVER_EVALUATOR_WORKERS", options.workers().toString());
             }
-            QuarkusService service = QuarkusService.start(ws, name, Ports.preferOrFree(DEFAULT_PORTS.get(name)),
-                    "384m", env);
+            // A replica's preferred port is its first instance's, which may be taken only once that one is up.
+            int port = name.equals(service) ? Ports.preferOrFree(DEFAULT_PORTS.get(service)) : Ports.free();
+            QuarkusService instance = QuarkusService.start(ws, service, name, port, "384m", env);
             synchronized (this) {
-                services.put(name, service);
+                services.put(name, instance);
             }
         }
         for (QuarkusService s : List.copyOf(services.values())) {
@@ -129,6 +138,7 @@ public final class LocalStack implements AutoCloseable {
         return dbUrl;
     }
 
+    /** A service instance by name: trainer, sampler, evaluator, evaluator-2, ... */
     public synchronized QuarkusService service(String name) {
         return services.get(name);
     }

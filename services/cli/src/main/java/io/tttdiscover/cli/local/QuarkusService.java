@@ -12,7 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One of the three services (trainer, sampler, evaluator) run as its own JVM from its Quarkus fast-jar. */
+/**
+ * One of the three services (trainer, sampler, evaluator), or one replica of it, run as its own JVM from its Quarkus
+ * fast-jar.
+ */
 public final class QuarkusService implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -28,7 +31,16 @@ public final class QuarkusService implements AutoCloseable {
 
     /** Starts {@code services/<name>/target/quarkus-app/quarkus-run.jar} with the repo root as working dir. */
     public static QuarkusService start(Workspace ws, String name, int port, String heap, Map<String, String> env) {
-        var jar = ws.serviceJar(name);
+        return start(ws, name, name, port, heap, env);
+    }
+
+    /**
+     * Starts one instance of a service (e.g. {@code evaluator-2}, a second evaluator): the service's jar, the
+     * instance's name for the log file and the process.
+     */
+    public static QuarkusService start(Workspace ws, String service, String name, int port, String heap,
+                                       Map<String, String> env) {
+        var jar = ws.serviceJar(service);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw -B package -DskipTests");
         }
