@@ -23,6 +23,7 @@ sys.path.insert(0, HERE)
 import official_cold  # noqa: E402
 import problem  # noqa: E402
 import program_space  # noqa: E402
+import sandbox  # noqa: E402
 
 PROGRAMS = {  # honest kernels of very different speed, as program-space choices (by name)
     "fast": {"input_norm": "triton_row_block", "projections": "triton_fused_gate_mask_fp16",
@@ -45,10 +46,15 @@ def render(space, named):
 
 
 class GpuSampler:
-    def __init__(self):
+    def __init__(self, cpus=None):
         self.samples = []
         self.proc = subprocess.Popen(["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits",
                                       "-lms", "100"], stdout=subprocess.PIPE, text=True)
+        if cpus:  # off the timed candidate's core
+            try:
+                os.sched_setaffinity(self.proc.pid, set(cpus))
+            except OSError:
+                pass
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -97,9 +103,13 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-cold", action="store_true")
     ap.add_argument("--repeats", type=int, default=3, help="extra warm evaluations of the fast kernel")
-    ap.add_argument("--unstaged-repeats", type=int, default=3,
+    ap.add_argument("--pinned-repeats", type=int, default=3,
+                    help="evaluations of the fast kernel in a worker started with --pin-cpu on")
+    ap.add_argument("--cold-unpinned", action="store_true",
+                    help="run the cold yardstick without the timed-core placement the worker uses")
+    ap.add_argument("--unstaged-repeats", type=int, default=0,
                     help="evaluations of the fast kernel in a worker started with --no-stage-ahead")
-    ap.add_argument("--ctx-repeats", type=int, default=3,
+    ap.add_argument("--ctx-repeats", type=int, default=0,
                     help="evaluations of the fast kernel in a worker started with --lazy-cuda-context")
     args = ap.parse_args()
     global OUT
@@ -121,7 +131,10 @@ def main():
         with open(paths[name], "w") as fh:
             fh.write(code)
     report = {"programs": {k: v for k, v in choices.items()}}
-    sampler = GpuSampler()
+    # The worker's default CPU plan for GPU 0 (it computes the same from the same allowed set): the
+    # sampler and, for the cold flow, this process stay off the timed core.
+    plan = sandbox.cpu_plan(0, int(os.environ.get("TRIMUL_SUITE_GPUS", "1")))
+    sampler = GpuSampler(plan["others"] if plan else None)
 
     # --- warm worker: the mixed set, all requests written at once (the worker stages ahead)
     t_start = time.time()
@@ -163,7 +176,8 @@ def main():
     # the same without stage-ahead: no second process holds a CUDA context while the fast kernel is timed
     # A/B arms: no stage-ahead at all, and stage-ahead without the staged child's CUDA context
     arms = {}
-    for arm, flags, count in (("unstaged", ["--no-stage-ahead"], args.unstaged_repeats),
+    for arm, flags, count in (("pinned", ["--pin-cpu", "on"], args.pinned_repeats),
+                              ("unstaged", ["--no-stage-ahead"], args.unstaged_repeats),
                               ("lazy-context", ["--lazy-cuda-context"], args.ctx_repeats)):
         if not count:
             continue
@@ -190,6 +204,16 @@ def main():
 
     # --- cold: each candidate through the official flow, fresh processes
     cold, cold_wall = {}, None
+    pin = w.ready["hardware"].get("cpu_pinning") or {}
+    cold_pin = None
+    if pin.get("applied") and not args.cold_unpinned:
+        # the same placement as the worker's timed child: the mode process on the timed core, the
+        # flow's parents (this process and its children) on the others
+        others = sorted(set(os.sched_getaffinity(0)) - set(pin["reserved"]) - sandbox._siblings(pin["timed_core"]))
+        sandbox.pin_process(others)
+        os.environ["TRIMUL_COLD_PIN_CORE"] = str(pin["timed_core"])
+        os.environ["TRIMUL_COLD_NICE"] = str(pin.get("timed_nice", -5))
+        cold_pin = {"timed_core": pin["timed_core"], "others": len(others)}
     if not args.skip_cold:
         t0 = time.time()
         for name, _ in MIXED:
@@ -202,6 +226,9 @@ def main():
     sampler.stop()
 
     hw = warm["fast"]["hardware"]
+    timed_cpu = {"worker": hw.get("cpu_pinning"), "warm_fast_child": warm["fast"].get("timed_cpu"),
+                 "cold": cold_pin, "cold_fast_child": cold.get("fast", {}).get("timed_cpu"),
+                 "plan_in_suite": plan}
     fid = {}
     for name in PROGRAMS:
         ws_, cs = warm[name].get("score_us"), cold.get(name, {}).get("score_us")
@@ -213,7 +240,7 @@ def main():
     report.update(hardware=hw, worker_ready_s=w.ready_s, warm={k: {kk: vv for kk, vv in v.items() if kk != "hardware"}
                                                                  for k, v in warm.items()},
                   cold=cold, fidelity=fid, repeats=rep_scores, spread_pct=100 * spread if spread is not None else None,
-                  repeat_benchmarks_us=rep_benches, arms=arms,
+                  repeat_benchmarks_us=rep_benches, arms=arms, timed_cpu=timed_cpu,
                   warm_wall_s=warm_wall, warm_steady_s=warm_steady, cold_wall_s=cold_wall,
                   ratio_incl_start=cold_wall / warm_wall if cold_wall else None,
                   ratio_steady=cold_wall / warm_steady if cold_wall else None, busy=busy, busy_correct=busy_correct, two_workers=two)
@@ -222,6 +249,9 @@ def main():
 
     print("\n==== TriMul evaluator on %s (driver %s, torch %s, triton %s)" % (hw["gpu_name"], hw["driver"], hw["torch"],
                                                                             hw["triton"]))
+    print("timed-core placement: worker %s; warm fast child %s; cold %s / child %s" % (
+        json.dumps(hw.get("cpu_pinning")), json.dumps(warm["fast"].get("timed_cpu")), json.dumps(cold_pin),
+        json.dumps(cold.get("fast", {}).get("timed_cpu"))))
     print("%-8s %12s %12s %8s" % ("kernel", "warm us", "cold us", "diff %"))
     for name, f in fid.items():
         print("%-8s %12s %12s %8s" % (name, "%.1f" % f["warm_us"] if f["warm_us"] else "-",

@@ -75,7 +75,9 @@ def _probe_gpu():
     try:
         out = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
                              capture_output=True, text=True, timeout=20)
-        info["driver"] = out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
+        lines = out.stdout.strip().splitlines() if out.returncode == 0 else []
+        info["driver"] = lines[0] if lines else None
+        info["gpu_count"] = len(lines) or None  # GPUs on the machine (for the per-slot CPU plan)
     except (OSError, subprocess.SubprocessError):
         pass
     return info
@@ -101,7 +103,7 @@ class Evaluator:
     and by check_space.py, so both go through the same path."""
 
     def __init__(self, pack_dir, device, mask_semantics="as-specified", protocol_fd=None, max_runs=None,
-                 stage_ahead=True, stage_cuda_context=True):
+                 stage_ahead=True, stage_cuda_context=True, pin_cpu="auto", timed_core=None, timed_nice=-5):
         self.pack = problem.load_pack(pack_dir)
         self.device = device
         self.mask_semantics = mask_semantics
@@ -111,6 +113,11 @@ class Evaluator:
         # the H100 showed no effect of that idle second context on timing (gpu/NOTES.md);
         # --lazy-cuda-context creates it after go() instead.
         self.stage_cuda_context = stage_cuda_context
+        # CPU placement (CUDA): the timed candidate gets a core of its own (gpu/NOTES.md: the fast
+        # kernels are launch-bound, host stalls inside a timed call move their score). auto = on for
+        # cuda on machines with >= 4 allowed cores, off on cpu (where the candidate is the CPU load).
+        self.pin_cpu, self.timed_core_arg, self.timed_nice = pin_cpu, timed_core, int(timed_nice)
+        self.cpu_plan = None
         if device not in self.pack["device_cases"]:
             raise SystemExit("pack has no cases for device %r" % device)
         self.timing_override = None
@@ -135,6 +142,7 @@ class Evaluator:
         self.hardware = self._hardware()
 
     def _hardware(self):
+        gpu_count = None
         hw = {"device": self.device, "gpu_name": None, "driver": None, "torch": torch.__version__,
               "triton": _triton_version(), "python": platform.python_version(), "cpu": _cpu_name()}
         if self.device == "cuda":
@@ -151,12 +159,31 @@ class Evaluator:
                 raise SystemExit("CUDA probe failed: %s %s: %s" % (outcome, payload,
                                                                  _tail(os.path.join(scratch, "probe.log"), 1500)))
             hw.update(gpu_name=payload["gpu_name"], driver=payload["driver"], cuda=payload["cuda"])
+            gpu_count = payload.get("gpu_count")
             # One candidate at a time per physical GPU, across workers: two workers on one GPU
             # time-slice it and corrupt each other's timings (measured: timer-disagreement fires).
             key = "".join(ch for ch in payload.get("uuid") or os.environ.get("CUDA_VISIBLE_DEVICES", "all")
                           if ch.isalnum() or ch == "-")
             self.gpu_lock_path = os.path.join(tempfile.gettempdir(), "trimul-gpu-%s.lock" % key)
+        self._plan_cpus(hw, gpu_count if self.device == "cuda" else None)
         return hw
+
+    def _plan_cpus(self, hw, gpu_count):
+        if self.pin_cpu == "off" or (self.pin_cpu == "auto" and self.device != "cuda"):
+            return
+        visible = os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",")[0].strip()
+        gpu_index = int(visible) if visible.isdigit() else 0
+        plan = sandbox.cpu_plan(gpu_index, max(gpu_count or 1, gpu_index + 1), self.timed_core_arg)
+        if plan is None:
+            hw["cpu_pinning"] = {"applied": False, "why": "fewer than 4 usable cores or core not allowed"}
+            return
+        # The worker (and so every child it forks, staged ones included) runs on the other cores; a
+        # child moves onto the timed core only when it starts (in_child).
+        parent_ok = sandbox.pin_process(plan["others"])
+        self.cpu_plan = plan
+        hw["cpu_pinning"] = {"applied": True, "timed_core": plan["timed_core"], "timed_nice": self.timed_nice,
+                             "worker_cores": len(plan["others"]), "reserved": plan["reserved"],
+                             "worker_pinned": parent_ok}
 
     def gpu_lock(self):
         """Blocking exclusive lock on this worker's GPU (None on CPU); release with os.close."""
@@ -220,6 +247,7 @@ class Evaluator:
         pack, device, mask, threads, token = self.pack, self.device, self.mask_semantics, self.limits.get("threads"), job.token
 
         stage_ctx = self.stage_cuda_context
+        plan, nice = self.cpu_plan, self.timed_nice
 
         def prepare_in_child():
             if device == "cuda" and stage_ctx:
@@ -227,10 +255,14 @@ class Evaluator:
                 torch.empty(1, device="cuda")  # creates the context; launches no kernel
 
         def in_child():
+            placed = sandbox.quiet_core(plan["timed_core"], nice) if plan else None
             _hide_harness()
             if threads:
                 torch.set_num_threads(int(threads))
-            return child.evaluate(pack, device, mask, source_path, token)
+            out = child.evaluate(pack, device, mask, source_path, token)
+            if placed is not None:
+                out["timed_cpu"] = placed
+            return out
 
         job.child = sandbox.Child(in_child, job.scratch, job.capture, job.timeout_s, self.limits, self._close_fds(),
                                   prepare=prepare_in_child, staged=stage)
@@ -347,6 +379,10 @@ class Job:
             outcome, payload = self.child.finish()
             self._unlock()
             res = self.ev.validate(self.request_id, outcome, payload, self.token, self.capture, self.timeout_s)
+            placed = payload.get("timed_cpu") if isinstance(payload, dict) else None
+            if isinstance(placed, dict):  # informational (additive field): where the timed process ran
+                res["timed_cpu"] = {k: placed[k] for k in ("core", "affinity", "nice", "nice_error")
+                                    if isinstance(placed.get(k), (int, str, bool))}
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
         res["checks_fired"] = self.warnings + res["checks_fired"]
@@ -478,6 +514,13 @@ def main(argv=None):
                     help="testing only: cap timed calls per benchmark (results carry timing_override)")
     ap.add_argument("--no-stage-ahead", action="store_true",
                     help="do not prepare the next request while one runs (for measurements)")
+    ap.add_argument("--pin-cpu", default="off", choices=("auto", "on", "off"),
+                    help="timed candidate on a core of its own, worker and staged child on the others "
+                         "(auto: on for cuda with >= 4 cores; default off: on the H100 it did not reduce the spread)")
+    ap.add_argument("--timed-core", type=int, default=None,
+                    help="the timed candidate's core (default: allowed core number 2 + 2 * GPU index)")
+    ap.add_argument("--timed-nice", type=int, default=-5,
+                    help="nice increment for the timed candidate when permitted (0: leave it)")
     ap.add_argument("--lazy-cuda-context", action="store_true",
                     help="a staged child creates its CUDA context only when it starts, not while another is timed")
     args = ap.parse_args(argv)
@@ -489,7 +532,8 @@ def main(argv=None):
     proto = os.fdopen(proto_fd, "w", buffering=1)
     evaluator = Evaluator(args.pack, args.device, args.mask_semantics, protocol_fd=proto_fd,
                           max_runs=args.max_runs, stage_ahead=not args.no_stage_ahead,
-                          stage_cuda_context=not args.lazy_cuda_context)
+                          stage_cuda_context=not args.lazy_cuda_context, pin_cpu=args.pin_cpu,
+                          timed_core=args.timed_core, timed_nice=args.timed_nice)
     try:
         _serve(evaluator, proto)
     finally:
