@@ -13,6 +13,7 @@ import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProgramSpace;
+import io.tttdiscover.testkit.InMemoryDelivery;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -154,17 +155,7 @@ class CandidateListenerTest {
     }
 
     private CompletableFuture<Void> send(String payload) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        connector.source("candidates").send(Message.of(payload)
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    done.completeExceptionally(t);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return done;
+        return InMemoryDelivery.deliver(connector, "candidates", payload);
     }
 
     private static CandidateEvent candidate(String run, String id, String program) {

@@ -14,6 +14,7 @@ import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.testkit.InMemoryDelivery;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -121,17 +122,7 @@ class PromptListenerTest {
     }
 
     private CompletableFuture<Void> send(String channel, String payload) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        connector.source(channel).send(Message.of(payload)
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    done.completeExceptionally(t);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return done;
+        return InMemoryDelivery.deliver(connector, channel, payload);
     }
 
     private static String key(Message<String> m) {
