@@ -31,6 +31,10 @@ GC_OFF_WHILE_TIMED = os.environ.get("TRIMUL_COLD_GC_ON_WHILE_TIMED") != "1"
 # TRIMUL_COLD_NICE (default -5) when permitted; the caller keeps itself off that core. Unset: plain.
 PIN_CORE = os.environ.get("TRIMUL_COLD_PIN_CORE")
 PIN_NICE = int(os.environ.get("TRIMUL_COLD_NICE", "-5"))
+# Third, mirrored from the harness (worker --host-guard): with TRIMUL_COLD_HOST_GUARD=1 the mode process
+# moves its thread to a CPU core running at full speed before each timed call (harness/host_guard.py,
+# the same module, so both flows see the same host conditions). Unset: plain.
+HOST_GUARD = os.environ.get("TRIMUL_COLD_HOST_GUARD") == "1"
 
 
 def _quiet_core(core, nice):
@@ -119,12 +123,19 @@ def _mode_body(mode, submission, cases):
                 return {"ok": False, "why": "test failed %s" % c}
         return {"ok": True}
     recheck = mode == "leaderboard"
+    guard = None
+    if HOST_GUARD:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "harness"))
+        import host_guard
+        guard = host_guard.HostGuard()
 
     def bench(c, max_runs):
         times, t_start = [], time.perf_counter()
         for i in range(max_runs):
             data = _inputs(c, c["seed"] + 13 * i)
             ref = _reference(data) if (recheck or i == 0) else None
+            if guard is not None:
+                guard.settle()
             if GC_OFF_WHILE_TIMED:
                 gc.disable()
             torch.cuda.synchronize()
@@ -152,7 +163,7 @@ def _mode_body(mode, submission, cases):
         m = sum(t) / len(t)
         res.append({"mean_us": m, "runs": len(t), "best_us": min(t),
                     "std_us": math.sqrt(sum((x - m) ** 2 for x in t) / max(1, len(t) - 1))})
-    return {"ok": True, "benchmarks": res,
+    return {"ok": True, "benchmarks": res, "host_guard": guard.report() if guard is not None else None,
             "score_us": math.exp(sum(math.log(b["mean_us"]) for b in res) / len(res))}
 
 
@@ -203,7 +214,8 @@ def run_candidate(submission, cases_path, timeout_s, workdir):
             result["status"], result["why"] = "FAILED", r.get("why")
             break
         if mode == "leaderboard":
-            result.update(score_us=r["score_us"], benchmarks=r["benchmarks"], timed_cpu=r.get("timed_cpu"))
+            result.update(score_us=r["score_us"], benchmarks=r["benchmarks"], timed_cpu=r.get("timed_cpu"),
+                          host_guard=r.get("host_guard"))
     result["wall_s"] = time.perf_counter() - t0
     return result
 

@@ -103,7 +103,11 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-cold", action="store_true")
     ap.add_argument("--repeats", type=int, default=3, help="extra warm evaluations of the fast kernel")
-    ap.add_argument("--pinned-repeats", type=int, default=3,
+    ap.add_argument("--unguarded-repeats", type=int, default=3,
+                    help="evaluations of the fast kernel in a worker started with --host-guard off")
+    ap.add_argument("--cold-unguarded", action="store_true",
+                    help="run the cold yardstick without the host guard even when the worker applies it")
+    ap.add_argument("--pinned-repeats", type=int, default=0,
                     help="evaluations of the fast kernel in a worker started with --pin-cpu on")
     ap.add_argument("--cold-unpinned", action="store_true",
                     help="run the cold yardstick without the timed-core placement the worker uses")
@@ -176,7 +180,8 @@ def main():
     # the same without stage-ahead: no second process holds a CUDA context while the fast kernel is timed
     # A/B arms: no stage-ahead at all, and stage-ahead without the staged child's CUDA context
     arms = {}
-    for arm, flags, count in (("pinned", ["--pin-cpu", "on"], args.pinned_repeats),
+    for arm, flags, count in (("unguarded", ["--host-guard", "off"], args.unguarded_repeats),
+                              ("pinned", ["--pin-cpu", "on"], args.pinned_repeats),
                               ("unstaged", ["--no-stage-ahead"], args.unstaged_repeats),
                               ("lazy-context", ["--lazy-cuda-context"], args.ctx_repeats)):
         if not count:
@@ -214,6 +219,10 @@ def main():
         os.environ["TRIMUL_COLD_PIN_CORE"] = str(pin["timed_core"])
         os.environ["TRIMUL_COLD_NICE"] = str(pin.get("timed_nice", -5))
         cold_pin = {"timed_core": pin["timed_core"], "others": len(others)}
+    guard_hw = w.ready["hardware"].get("host_guard") or {}
+    cold_guard = bool(guard_hw.get("applied")) and not args.cold_unguarded
+    if cold_guard:  # the same host conditions as the worker's timed child
+        os.environ["TRIMUL_COLD_HOST_GUARD"] = "1"
     if not args.skip_cold:
         t0 = time.time()
         for name, _ in MIXED:
@@ -226,7 +235,9 @@ def main():
     sampler.stop()
 
     hw = warm["fast"]["hardware"]
-    timed_cpu = {"worker": hw.get("cpu_pinning"), "warm_fast_child": warm["fast"].get("timed_cpu"),
+    timed_cpu = {"worker": hw.get("cpu_pinning"), "host_guard": guard_hw, "cold_host_guard": cold_guard,
+                 "warm_fast_guard": warm["fast"].get("host_guard"),
+                 "cold_fast_guard": cold.get("fast", {}).get("host_guard"), "warm_fast_child": warm["fast"].get("timed_cpu"),
                  "cold": cold_pin, "cold_fast_child": cold.get("fast", {}).get("timed_cpu"),
                  "plan_in_suite": plan}
     fid = {}
@@ -252,6 +263,9 @@ def main():
     print("timed-core placement: worker %s; warm fast child %s; cold %s / child %s" % (
         json.dumps(hw.get("cpu_pinning")), json.dumps(warm["fast"].get("timed_cpu")), json.dumps(cold_pin),
         json.dumps(cold.get("fast", {}).get("timed_cpu"))))
+    print("host guard: worker %s; warm fast child %s; cold %s, cold fast child %s" % (
+        json.dumps(guard_hw), json.dumps(warm["fast"].get("host_guard")), cold_guard,
+        json.dumps(cold.get("fast", {}).get("host_guard"))))
     print("%-8s %12s %12s %8s" % ("kernel", "warm us", "cold us", "diff %"))
     for name, f in fid.items():
         print("%-8s %12s %12s %8s" % (name, "%.1f" % f["warm_us"] if f["warm_us"] else "-",

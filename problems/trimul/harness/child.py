@@ -11,6 +11,7 @@ import weakref
 
 import torch
 
+import host_guard
 import problem
 
 # Bound before any candidate code runs: a candidate that rebinds time.perf_counter or torch.cuda.Event
@@ -51,8 +52,12 @@ def load_submission(path):
 class Run:
     """One candidate evaluation on one device."""
 
-    def __init__(self, pack, device, mask_semantics):
+    def __init__(self, pack, device, mask_semantics, guard_host=False):
         self.device = device
+        # Host guard (host_guard.py): created when the benchmarks start, so the tests (and the compiles
+        # they trigger) run with the process's whole CPU set.
+        self.guard_host = guard_host and device == "cuda"
+        self.guard = None
         self.mask_semantics = mask_semantics
         self.atol = float(pack["tolerance"]["atol"])
         self.rtol = float(pack["tolerance"]["rtol"])
@@ -99,6 +104,8 @@ class Run:
         timed call (as timeit does): a collection triggered by the harness's own allocations (inputs,
         reference, check) must not land inside a candidate's measurement. Garbage is collected
         outside the timed region as usual."""
+        if self.guard is not None:
+            self.guard.settle()
         was_enabled = _gc_isenabled()
         _gc_disable()
         try:
@@ -149,6 +156,8 @@ class Run:
         benches = self.cases["benchmarks"]
         if not benches:
             return []
+        if self.guard_host and self.guard is None:
+            self.guard = host_guard.HostGuard()
         self.benchmark(kernel, benches[0], int(self.timing.get("warmup_runs", 1)))
         results = []
         for case in benches:
@@ -162,11 +171,11 @@ class Run:
         return results
 
 
-def evaluate(pack, device, mask_semantics, source_path, token):
+def evaluate(pack, device, mask_semantics, source_path, token, guard_host=False):
     """The child's whole job; returns the JSON-able outcome (never raises)."""
     out = {"token": token, "status": "OK", "check": None, "message": "", "tests_passed": 0,
            "benchmarks": [], "timings_ms": {}}
-    run = Run(pack, device, mask_semantics)
+    run = Run(pack, device, mask_semantics, guard_host)
     t0 = _perf_counter()
     try:
         if device == "cuda":
@@ -184,4 +193,6 @@ def evaluate(pack, device, mask_semantics, source_path, token):
     except BaseException as exc:  # noqa: BLE001 - e.g. MemoryError from RLIMIT_AS, raised in harness code
         out.update(status="RUNTIME_ERROR", check="exception", message="harness step failed: " + _short_exception(exc))
     out["tests_passed"] = run.tests_passed
+    if run.guard is not None:
+        out["host_guard"] = run.guard.report()
     return out

@@ -103,7 +103,8 @@ class Evaluator:
     and by check_space.py, so both go through the same path."""
 
     def __init__(self, pack_dir, device, mask_semantics="as-specified", protocol_fd=None, max_runs=None,
-                 stage_ahead=True, stage_cuda_context=True, pin_cpu="auto", timed_core=None, timed_nice=-5):
+                 stage_ahead=True, stage_cuda_context=True, pin_cpu="auto", timed_core=None, timed_nice=-5,
+                 host_guard="auto"):
         self.pack = problem.load_pack(pack_dir)
         self.device = device
         self.mask_semantics = mask_semantics
@@ -118,6 +119,10 @@ class Evaluator:
         # cuda on machines with >= 4 allowed cores, off on cpu (where the candidate is the CPU load).
         self.pin_cpu, self.timed_core_arg, self.timed_nice = pin_cpu, timed_core, int(timed_nice)
         self.cpu_plan = None
+        # Host guard (host_guard.py): before each timed call the timed thread moves to a core that runs
+        # at full speed right now. auto = on for cuda with >= 4 allowed cores and no fixed timed core.
+        self.host_guard_mode = host_guard
+        self.guard_host = False
         if device not in self.pack["device_cases"]:
             raise SystemExit("pack has no cases for device %r" % device)
         self.timing_override = None
@@ -166,7 +171,16 @@ class Evaluator:
                           if ch.isalnum() or ch == "-")
             self.gpu_lock_path = os.path.join(tempfile.gettempdir(), "trimul-gpu-%s.lock" % key)
         self._plan_cpus(hw, gpu_count if self.device == "cuda" else None)
+        self._plan_guard(hw)
         return hw
+
+    def _plan_guard(self, hw):
+        cores = len(os.sched_getaffinity(0))
+        wanted = self.host_guard_mode == "on" or (self.host_guard_mode == "auto" and cores >= 4)
+        self.guard_host = wanted and self.device == "cuda" and self.cpu_plan is None
+        hw["host_guard"] = {"applied": self.guard_host, "cores": cores, "mode": self.host_guard_mode}
+        if wanted and not self.guard_host:
+            hw["host_guard"]["why"] = "cpu device" if self.device != "cuda" else "a fixed timed core (--pin-cpu)"
 
     def _plan_cpus(self, hw, gpu_count):
         if self.pin_cpu == "off" or (self.pin_cpu == "auto" and self.device != "cuda"):
@@ -247,7 +261,7 @@ class Evaluator:
         pack, device, mask, threads, token = self.pack, self.device, self.mask_semantics, self.limits.get("threads"), job.token
 
         stage_ctx = self.stage_cuda_context
-        plan, nice = self.cpu_plan, self.timed_nice
+        plan, nice, guard_host = self.cpu_plan, self.timed_nice, self.guard_host
 
         def prepare_in_child():
             if device == "cuda" and stage_ctx:
@@ -259,7 +273,7 @@ class Evaluator:
             _hide_harness()
             if threads:
                 torch.set_num_threads(int(threads))
-            out = child.evaluate(pack, device, mask, source_path, token)
+            out = child.evaluate(pack, device, mask, source_path, token, guard_host)
             if placed is not None:
                 out["timed_cpu"] = placed
             return out
@@ -383,6 +397,9 @@ class Job:
             if isinstance(placed, dict):  # informational (additive field): where the timed process ran
                 res["timed_cpu"] = {k: placed[k] for k in ("core", "affinity", "nice", "nice_error")
                                     if isinstance(placed.get(k), (int, str, bool))}
+            guard = payload.get("host_guard") if isinstance(payload, dict) else None
+            if isinstance(guard, dict):  # informational (additive field): what the host guard did
+                res["host_guard"] = {k: v for k, v in guard.items() if isinstance(v, (int, float, bool))}
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
         res["checks_fired"] = self.warnings + res["checks_fired"]
@@ -521,6 +538,9 @@ def main(argv=None):
                     help="the timed candidate's core (default: allowed core number 2 + 2 * GPU index)")
     ap.add_argument("--timed-nice", type=int, default=-5,
                     help="nice increment for the timed candidate when permitted (0: leave it)")
+    ap.add_argument("--host-guard", default="auto", choices=("auto", "on", "off"),
+                    help="before each timed call move the timed thread to a core running at full speed "
+                         "(auto: on for cuda with >= 4 cores; see harness/host_guard.py)")
     ap.add_argument("--lazy-cuda-context", action="store_true",
                     help="a staged child creates its CUDA context only when it starts, not while another is timed")
     args = ap.parse_args(argv)
@@ -533,7 +553,7 @@ def main(argv=None):
     evaluator = Evaluator(args.pack, args.device, args.mask_semantics, protocol_fd=proto_fd,
                           max_runs=args.max_runs, stage_ahead=not args.no_stage_ahead,
                           stage_cuda_context=not args.lazy_cuda_context, pin_cpu=args.pin_cpu,
-                          timed_core=args.timed_core, timed_nice=args.timed_nice)
+                          timed_core=args.timed_core, timed_nice=args.timed_nice, host_guard=args.host_guard)
     try:
         _serve(evaluator, proto)
     finally:
