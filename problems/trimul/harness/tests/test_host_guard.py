@@ -56,6 +56,14 @@ def main():
     m.moves.clear()
     g.settle()
     check("threshold is relative to the baseline (260 <= 1.3 x 250)", m.moves == [], m.moves)
+    m.speed[0] = 200.0
+    g.settle()
+    check("a faster probe later lowers the baseline", g.baseline_us == 200.0 and g.calibration_us == 250.0,
+          g.report())
+    m.speed[0] = 262.0  # now above 1.3 x 200: slow against the new baseline
+    m.moves.clear()
+    g.settle()
+    check("the lowered baseline tightens the threshold", m.moves != [], m.moves)
     one = host_guard.HostGuard(cores=[0], probe=lambda: 1.0, move=lambda c: None)
     one.settle()
     check("one core: inactive, settle is a no-op", not one.active and one.report() == {"active": False, "cores": 1},
