@@ -103,8 +103,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-cold", action="store_true")
     ap.add_argument("--repeats", type=int, default=3, help="extra warm evaluations of the fast kernel")
-    ap.add_argument("--unguarded-repeats", type=int, default=3,
-                    help="evaluations of the fast kernel in a worker started with --host-guard off")
+    ap.add_argument("--guarded-repeats", type=int, default=0,
+                    help="evaluations of the fast kernel in a worker started with --host-guard on")
     ap.add_argument("--cold-unguarded", action="store_true",
                     help="run the cold yardstick without the host guard even when the worker applies it")
     ap.add_argument("--pinned-repeats", type=int, default=0,
@@ -180,7 +180,7 @@ def main():
     # the same without stage-ahead: no second process holds a CUDA context while the fast kernel is timed
     # A/B arms: no stage-ahead at all, and stage-ahead without the staged child's CUDA context
     arms = {}
-    for arm, flags, count in (("unguarded", ["--host-guard", "off"], args.unguarded_repeats),
+    for arm, flags, count in (("guarded", ["--host-guard", "on"], args.guarded_repeats),
                               ("pinned", ["--pin-cpu", "on"], args.pinned_repeats),
                               ("unstaged", ["--no-stage-ahead"], args.unstaged_repeats),
                               ("lazy-context", ["--lazy-cuda-context"], args.ctx_repeats)):

@@ -5,7 +5,10 @@ events, so a launch-bound kernel's time is mostly host time. On the lent H100 ma
 16 vCPUs) every vCPU flips, independently and for 0.25 s to several seconds at a time, between a
 fast state and one where single-threaded Python runs ~1.9x slower (contention below the guest: no
 steal time, no guest-visible cause). A benchmark that lands in a slow phase moves the score by 5-30 %.
-Pinning to a fixed core does not help (every core flips); moving to a core that is fast right now does.
+Pinning to a fixed core does not help (every core flips). Moving to a core that is fast right now
+keeps the probe fast, but in an interleaved A/B on the H100 (6 + 6 evaluations of the fast kernel) it
+did not shrink the score's spread (10.8 % guarded vs 9.9 % plain): part of the slowness is machine-wide
+and part stays with the process. So the worker ships with the guard off (--host-guard on|auto enables it).
 
 How: a fixed pure-Python probe (~100 us on a fast core of the H100 machine). At the start the guard
 measures every allowed core a few times and takes the fastest reading as the baseline, and every later
