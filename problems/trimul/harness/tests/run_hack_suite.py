@@ -7,8 +7,9 @@ cuda` limits a candidate to those devices, `# timeout: S` sets its timeout_s.
         [--max-runs N] [--json OUT]
 
 Also runs test_validate.py (the worker's result checks on synthetic child results: physics floor,
-timer disagreement, forged results), test_host_guard.py (the host guard on scripted core speeds) and a protocol check: every request is written before any result
-is read, so the worker's stage-ahead pipeline must keep results in order.
+timer disagreement, forged results), test_host_guard.py (the host guard on scripted core speeds) and a
+protocol check: every request is written before any result is read, so the worker's stage-ahead
+pipeline must keep results in order.
 
 Also checks the compatibility switch: under --mask-semantics official-all-ones the mask-ignoring
 candidate passes, as it did on the official leaderboard. Exits 1 on any mismatch.
@@ -123,7 +124,8 @@ def main(argv=None):
         sent = []
         for path in sorted(glob.glob(os.path.join(TESTS_DIR, "*.py"))):
             name = os.path.basename(path)
-            if name in (os.path.basename(__file__), "test_validate.py", "test_host_guard.py") or (args.only and args.only not in name):
+            if name in (os.path.basename(__file__), "test_validate.py", "test_host_guard.py") \
+                    or (args.only and args.only not in name):
                 continue
             statuses, check, devices, timeout = header(path, args.device)
             if devices and args.device not in devices:
