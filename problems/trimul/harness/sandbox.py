@@ -9,10 +9,9 @@ the result pipe moved to a random high fd number, and resource limits:
                 the worker checks at start that CUDA initialises under it and drops it if not
   RLIMIT_FSIZE  caps every file the child writes, the capture file included
   RLIMIT_NOFILE open descriptors
-  RLIMIT_NPROC  only when not root: the kernel ignores it for root (CAP_SYS_RESOURCE), so as root the
-                static rules and the process-group kill are what stop process spawning
-As root it also tries unshare(CLONE_NEWNET) so the child has no network; where that is not permitted
-(containers without CAP_SYS_ADMIN) it goes on without.
+  RLIMIT_NPROC  when the child is not root (after the privilege drop): caps processes and threads
+With `isolate` the child is also confined by the kernel (isolation.py: private network, mount and PID
+namespaces, a read-only view but for its scratch directory, an unprivileged uid, no_new_privs).
 """
 import errno
 import json
@@ -23,16 +22,35 @@ import select
 import signal
 import time
 
-_CLONE_NEWNET = 0x40000000
+import isolation
 
 
-def _no_network():
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(_CLONE_NEWNET) == 0
-    except Exception:  # noqa: BLE001 - best effort
-        return False
+def _drop_fds(fds):
+    for fd in fds:
+        if fd is not None:
+            os.close(fd)
+
+
+def _isolate(spec, *keep_fds):
+    """isolation.py in the forked child: namespaces and the read-only view; for a PID namespace two more
+    forks (the namespace's init, then the candidate as its child; the process the worker forked only
+    relays the end); then the privilege drop. `spec`: writable (dirs), uid, gid, groups, env."""
+    report = isolation.enter_namespaces(spec.get("writable", ()))
+    if report["pid_ns"]:
+        init = os.fork()
+        if init != 0:
+            _drop_fds(keep_fds)
+            isolation.relay_init(init)
+        isolation.mount_proc(report)
+        candidate = os.fork()
+        if candidate != 0:
+            _drop_fds(keep_fds)
+            isolation.run_init(candidate)
+    isolation.drop_privileges(report, spec.get("uid"), spec.get("gid"), spec.get("groups", ()))
+    if spec.get("env") is not None:
+        os.environ.clear()
+        os.environ.update(spec["env"])
+    return report
 
 
 def _set_limits(limits, timeout_s):
@@ -78,7 +96,8 @@ class Child:
     optional `prepare` function, e.g. CUDA context creation) and then blocks until go(): the worker
     stages the next candidate while the previous one is still on the GPU. The timeout runs from go()."""
 
-    def __init__(self, fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(), prepare=None, staged=False):
+    def __init__(self, fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(), prepare=None, staged=False,
+                 isolate=None):
         self.timeout_s = float(timeout_s)
         self.chunks, self.deadline, self.outcome, self.done = [], None, None, False
         self.forked_at = time.monotonic()
@@ -106,8 +125,7 @@ class Child:
                 os.dup2(cap, 2)
                 os.close(cap)
                 os.chdir(scratch_dir)
-                if os.geteuid() == 0:
-                    _no_network()
+                report = _isolate(isolate, private, go_fd) if isolate is not None else None
                 _set_limits(limits, timeout_s)
                 signal.signal(signal.SIGPIPE, signal.SIG_DFL)
                 if prepare is not None:
@@ -117,6 +135,8 @@ class Child:
                         os._exit(0)
                     os.close(go_fd)
                 result = fn()
+                if report is not None and isinstance(result, dict):
+                    result["isolation"] = report
                 data = json.dumps(result).encode()
                 view = memoryview(data)
                 while view:
@@ -209,7 +229,7 @@ class Child:
             try:
                 return "ok", json.loads(raw.decode())
             except ValueError:
-                return "crashed", "the result channel held malformed data"
+                return "malformed", "the result channel held malformed data (something else wrote to it)"
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
             try:
@@ -224,11 +244,11 @@ class Child:
         return "crashed", how
 
 
-def run_in_child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(), prepare=None):
+def run_in_child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(), prepare=None, isolate=None):
     """fn() runs in a fresh child and returns a JSON-able object.
-    Returns (outcome, payload): outcome is "ok" (payload = decoded object), "timeout", or "crashed"
-    (payload = how it ended)."""
-    ch = Child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds, prepare=prepare)
+    Returns (outcome, payload): outcome is "ok" (payload = decoded object), "timeout", "malformed" (the
+    channel held something that is not one JSON object) or "crashed" (payload = how it ended)."""
+    ch = Child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds, prepare=prepare, isolate=isolate)
     try:
         while not ch.poll(1.0):
             pass

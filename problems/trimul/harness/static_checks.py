@@ -1,6 +1,10 @@
 """Static anti-reward-hacking checks: the rules are data (rules.yml), this module only matches them
 against the candidate's AST (and, for kind `pattern`, its text).
 
+A rule fires on what the code does, not on what it merely mentions: an `import` rule fires only when
+a name the import binds is used somewhere (or the module is imported dynamically), so an unused
+`import socket` passes, as it does on the official leaderboard.
+
 Rule fields: id, kind (import|call|attribute|name|pattern), match (a string or a list of fnmatch
 patterns over dotted names; a regex for `pattern`), message, and optionally
   context: load|store|base|any   (attribute rules: read, assignment/del target, class base; default any)
@@ -20,7 +24,8 @@ import re
 class _Collector(ast.NodeVisitor):
     def __init__(self):
         self.aliases = {}
-        self.imports = []        # (module, lineno)
+        self.imports = []        # (module, lineno, bound name or None for a dynamic import)
+        self.loaded = set()      # names read anywhere
         self.calls = []          # (dotted, node)
         self.attributes = []     # (dotted, context, lineno) for names rooted in an import
         self.names = []          # (identifier, lineno)
@@ -65,15 +70,15 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Import(self, node):
         for a in node.names:
-            self.imports.append((a.name, node.lineno))
+            self.imports.append((a.name, node.lineno, a.asname or a.name.split(".")[0]))
 
     def visit_ImportFrom(self, node):
-        if node.module and node.level == 0:
-            self.imports.append((node.module, node.lineno))
-            for a in node.names:
-                self.imports.append((node.module + "." + a.name, node.lineno))
-        else:
-            self.imports.append(("." * node.level + (node.module or ""), node.lineno))
+        module = ("." * node.level) + (node.module or "")
+        for a in node.names:
+            bound = None if a.name == "*" else a.asname or a.name  # a star import counts as used
+            self.imports.append((module, node.lineno, bound))
+            if node.module and node.level == 0 and a.name != "*":
+                self.imports.append((node.module + "." + a.name, node.lineno, bound))
 
     def visit_Call(self, node):
         name = self.dotted(node.func)
@@ -81,7 +86,7 @@ class _Collector(ast.NodeVisitor):
             self.calls.append((name, node))
             if name in ("__import__", "importlib.import_module") and node.args \
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                self.imports.append((node.args[0].value, node.lineno))
+                self.imports.append((node.args[0].value, node.lineno, None))
             if name == "getattr":
                 full = self.dotted(node)
                 if full and self.rooted(node):
@@ -103,6 +108,8 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Name(self, node):
         self.names.append((node.id, node.lineno))
+        if not isinstance(node.ctx, ast.Store):
+            self.loaded.add(node.id)
         resolved = self.aliases.get(node.id)
         if resolved and "." in resolved:
             ctx = "load" if isinstance(node.ctx, ast.Load) else "store"
@@ -153,8 +160,9 @@ def check_source(tree, source, rules):
     for rule in rules:
         kind, line = rule["kind"], None
         if kind == "import":
-            line = next((ln for mod, ln in col.imports
-                         if any(fnmatch.fnmatchcase(mod, p) or mod.startswith(p + ".") for p in _patterns(rule))), None)
+            line = next((ln for mod, ln, bound in col.imports
+                         if (bound is None or bound in col.loaded)
+                         and any(fnmatch.fnmatchcase(mod, p) or mod.startswith(p + ".") for p in _patterns(rule))), None)
         elif kind == "call":
             for name, node in col.calls:
                 if _hit(name, rule) and not ("arg" in rule and _call_arg_allowed(node, rule["arg"])):

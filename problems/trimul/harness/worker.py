@@ -35,7 +35,17 @@ import problem  # noqa: E402
 import sandbox  # noqa: E402
 import static_checks  # noqa: E402
 
-HARNESS_MODULES = ("child", "problem", "sandbox", "static_checks", "worker", "program_space", "check_space")
+# Every module of this folder, derived from the folder itself: the child removes them all from
+# sys.modules before the candidate loads, and the static rule harness-import names them all.
+HARNESS_MODULES = tuple(sorted(n[:-3] for n in os.listdir(HARNESS_DIR) if n.endswith(".py") and n != "__init__.py"))
+# Environment variables a candidate process keeps (everything else, API keys included, is dropped):
+# the same in tests and benchmarks, so the environment tells a candidate nothing about the mode.
+ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_MODULE_LOADING",
+            "CUDA_HOME", "CUDA_PATH", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES", "TRITON_CACHE_DIR",
+            "TRITON_PTXAS_PATH", "TORCHINDUCTOR_CACHE_DIR", "TORCHINDUCTOR_COMPILE_THREADS", "OMP_NUM_THREADS",
+            "MKL_NUM_THREADS", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE")
+DEFAULT_SANDBOX_UID = 61000  # as root, candidates run as this uid/gid (no passwd entry needed)
+MASK_SEMANTICS = ("as-specified", "official-all-ones")
 STATUSES = ("OK", "INCORRECT", "SYNTAX_ERROR", "RUNTIME_ERROR", "TIMEOUT", "REJECTED", "CRASHED")
 MESSAGE_LIMIT = 500
 # timer-disagreement: a benchmark whose host wall clock (around a device-wide synchronize) exceeds
@@ -104,8 +114,11 @@ class Evaluator:
 
     def __init__(self, pack_dir, device, mask_semantics="as-specified", protocol_fd=None, max_runs=None,
                  stage_ahead=True, stage_cuda_context=True, pin_cpu="auto", timed_core=None, timed_nice=-5,
-                 host_guard="off"):
+                 host_guard="off", static_rules=True, isolate=True, sandbox_uid=DEFAULT_SANDBOX_UID):
         self.pack = problem.load_pack(pack_dir)
+        # Static rules off (--static-rules off) is for proving the OS sandbox alone contains escapes.
+        self.static_rules = static_rules
+        self.pack["rules"] = _with_harness_modules(self.pack["rules"])
         self.device = device
         self.mask_semantics = mask_semantics
         self.protocol_fd = protocol_fd
@@ -129,23 +142,65 @@ class Evaluator:
         self.timing_override = None
         if max_runs:  # testing only (check_space, the hack suite): fewer timed calls, each still checked
             self.timing_override = {"max_runs": int(max_runs)}
-            self.pack["timing"][device] = dict(self.pack["timing"][device], max_runs=int(max_runs),
-                                               min_runs=min(int(max_runs), self.pack["timing"][device]["min_runs"]),
-                                               warmup_runs=min(int(max_runs), self.pack["timing"][device].get("warmup_runs", 1)))
+            timing = self.pack["timing"][device]
+            warm = dict(timing.get("warmup") or {})
+            warm["max_runs"] = min(int(max_runs), int(warm.get("max_runs", max_runs)))
+            self.pack["timing"][device] = dict(timing, max_runs=int(max_runs), warmup=warm,
+                                               min_runs=min(int(max_runs), timing["min_runs"]))
         self.limits = dict(self.pack.get("limits", {}).get(device) or {})
+        self.host_memory = float(self.limits.pop("host_memory_gib", 0) or 0) * 2 ** 30
         self.workdir = tempfile.mkdtemp(prefix="trimul-worker-")
         # Compile caches live as long as the worker, shared by its candidates (Triton, Inductor);
         # Inductor compiles in-process (no compile-worker pool inside the sandbox).
-        os.environ["TRITON_CACHE_DIR"] = os.path.join(self.workdir, "triton-cache")
-        os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(self.workdir, "inductor-cache")
+        self.caches = [os.path.join(self.workdir, "triton-cache"), os.path.join(self.workdir, "inductor-cache")]
+        os.environ["TRITON_CACHE_DIR"], os.environ["TORCHINDUCTOR_CACHE_DIR"] = self.caches
         os.environ["TORCHINDUCTOR_COMPILE_THREADS"] = "1"
         os.environ.setdefault("CUDA_MODULE_LOADING", "LAZY")
+        self.isolate_spec = self._isolation(isolate, sandbox_uid)
         self.preloaded = _preload(device)
         # Everything imported so far lives as long as the worker: move it out of the collector's
         # generations, so a forked candidate's collections neither walk it nor copy its pages.
         gc.collect()
         gc.freeze()
         self.hardware = self._hardware()
+
+    def _isolation(self, wanted, uid):
+        """The spec isolation.py applies in every child, or None (--isolation off). As root the
+        candidate's files (scratch, compile caches) belong to the sandbox uid, and the GPU device
+        nodes' group is kept when they are not open to everyone."""
+        if not wanted:
+            return None
+        for d in self.caches:
+            os.makedirs(d, exist_ok=True)
+        spec = {"writable": list(self.caches), "env": None, "uid": None, "gid": None, "groups": []}
+        if os.geteuid() == 0:
+            spec["uid"] = spec["gid"] = int(uid)
+            os.chmod(self.workdir, 0o711)
+            for d in self.caches:
+                os.chown(d, spec["uid"], spec["gid"])
+            if self.device == "cuda":
+                groups = set()
+                for node in ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia0"):
+                    try:
+                        st = os.stat(node)
+                    except OSError:
+                        continue
+                    if st.st_mode & 0o006 != 0o006:
+                        groups.add(st.st_gid)
+                spec["groups"] = sorted(groups)
+        return spec
+
+    def child_spec(self, scratch):
+        """The isolation spec for one candidate: its scratch directory writable, its own HOME and TMPDIR."""
+        if self.isolate_spec is None:
+            return None
+        spec = dict(self.isolate_spec, writable=[scratch] + self.isolate_spec["writable"])
+        env = {k: v for k, v in os.environ.items() if k in ENV_KEEP}
+        env.update(HOME=scratch, TMPDIR=scratch, PYTHONDONTWRITEBYTECODE="1")
+        spec["env"] = env
+        if spec["uid"] is not None:
+            os.chown(scratch, spec["uid"], spec["gid"])
+        return spec
 
     def _hardware(self):
         gpu_count = None
@@ -156,15 +211,18 @@ class Evaluator:
             # (RLIMIT_DATA), drop that cap rather than fail every candidate, and say so.
             scratch = tempfile.mkdtemp(dir=self.workdir)
             outcome, payload = sandbox.run_in_child(_probe_gpu, scratch, os.path.join(scratch, "probe.log"), 120,
-                                                    self.limits, self._close_fds())
+                                                    self.limits, self._close_fds(), isolate=self.child_spec(scratch))
             if outcome != "ok" and self.limits.pop("data_gib", None):
                 hw["limits_note"] = "RLIMIT_DATA dropped: CUDA did not initialise under it (%s)" % outcome
                 outcome, payload = sandbox.run_in_child(_probe_gpu, scratch, os.path.join(scratch, "probe.log"),
-                                                        120, self.limits, self._close_fds())
+                                                        120, self.limits, self._close_fds(),
+                                                        isolate=self.child_spec(scratch))
             if outcome != "ok":
                 raise SystemExit("CUDA probe failed: %s %s: %s" % (outcome, payload,
                                                                  _tail(os.path.join(scratch, "probe.log"), 1500)))
             hw.update(gpu_name=payload["gpu_name"], driver=payload["driver"], cuda=payload["cuda"])
+            if payload.get("isolation"):
+                hw["isolation"] = payload["isolation"]
             gpu_count = payload.get("gpu_count")
             # One candidate at a time per physical GPU, across workers: two workers on one GPU
             # time-slice it and corrupt each other's timings (measured: timer-disagreement fires).
@@ -214,10 +272,10 @@ class Evaluator:
     def default_timeout(self):
         return float(self.pack["timeouts"][self.device])
 
-    def result(self, request_id, status, message="", **extra):
+    def result(self, request_id, status, message="", mask_semantics=None, **extra):
         res = {"id": request_id, "status": status, "message": _trim(message), "score_us": None,
                "benchmarks": [], "tests": {"passed": 0, "total": len(self.pack["device_cases"][self.device]["tests"])},
-               "checks_fired": [], "hardware": self.hardware, "mask_semantics": self.mask_semantics,
+               "checks_fired": [], "hardware": self.hardware, "mask_semantics": mask_semantics or self.mask_semantics,
                "timings_ms": {"static": 0.0, "load": 0.0, "test": 0.0, "benchmark": 0.0, "total": 0.0}}
         if self.timing_override:
             res["timing_override"] = self.timing_override
@@ -233,6 +291,8 @@ class Evaluator:
             return "SYNTAX_ERROR", "line %s: %s" % (exc.lineno, exc.msg), []
         except ValueError as exc:  # e.g. NUL bytes in the source
             return "SYNTAX_ERROR", str(exc), []
+        if not self.static_rules:
+            return None
         fired = static_checks.check_source(tree, code, self.pack["rules"])
         rejecting = [f for f in fired if f["action"] == "reject"]
         if rejecting:
@@ -241,15 +301,18 @@ class Evaluator:
                 [f["id"] for f in fired]
         return None if not fired else (None, "", [f["id"] for f in fired])
 
-    def prepare(self, code, request_id=None, timeout_s=None, stage=True):
+    def prepare(self, code, request_id=None, timeout_s=None, stage=True, mask_semantics=None):
         """Static checks now; then (unless they decided) fork the candidate's child, staged: it sets up
         its sandbox and CUDA context and waits for Job.start(). The worker prepares the next request
         while the previous candidate is still on the GPU."""
-        job = Job(self, request_id, float(timeout_s or self.default_timeout()))
+        mask_semantics = mask_semantics or self.mask_semantics
+        if mask_semantics not in MASK_SEMANTICS:
+            raise ValueError("unknown mask_semantics %r (one of %s)" % (mask_semantics, ", ".join(MASK_SEMANTICS)))
+        job = Job(self, request_id, float(timeout_s or self.default_timeout()), mask_semantics)
         verdict = self.static_check(code)
         job.t_static = (time.perf_counter() - job.t_start) * 1e3
         if verdict and verdict[0]:
-            job.res = self.result(request_id, verdict[0], verdict[1], checks_fired=verdict[2])
+            job.res = self.result(request_id, verdict[0], verdict[1], mask_semantics, checks_fired=verdict[2])
             job.res["timings_ms"]["static"] = job.res["timings_ms"]["total"] = job.t_static
             return job
         job.warnings = verdict[2] if verdict else []
@@ -257,9 +320,11 @@ class Evaluator:
         source_path = os.path.join(job.scratch, "submission.py")
         with open(source_path, "w") as f:
             f.write(code)
+        for name in self.pack.get("submission_files") or ():  # what the official runner puts beside it
+            shutil.copy(os.path.join(self.pack["dir"], name), os.path.join(job.scratch, os.path.basename(name)))
         job.capture = os.path.join(job.scratch, "candidate.log")
         job.token = secrets.token_hex(16)
-        pack, device, mask, threads, token = self.pack, self.device, self.mask_semantics, self.limits.get("threads"), job.token
+        pack, device, mask, threads, token = self.pack, self.device, mask_semantics, self.limits.get("threads"), job.token
 
         stage_ctx = self.stage_cuda_context
         plan, nice, guard_host = self.cpu_plan, self.timed_nice, self.guard_host
@@ -280,26 +345,37 @@ class Evaluator:
             return out
 
         job.child = sandbox.Child(in_child, job.scratch, job.capture, job.timeout_s, self.limits, self._close_fds(),
-                                  prepare=prepare_in_child, staged=stage)
+                                  prepare=prepare_in_child, staged=stage, isolate=self.child_spec(job.scratch))
         job.t_fork = (time.perf_counter() - job.t_start) * 1e3
         return job
 
-    def evaluate(self, code, request_id=None, timeout_s=None):
-        job = self.prepare(code, request_id, timeout_s, stage=False)
+    def evaluate(self, code, request_id=None, timeout_s=None, mask_semantics=None):
+        job = self.prepare(code, request_id, timeout_s, stage=False, mask_semantics=mask_semantics)
         job.start()
-        while not job.poll(1.0):
+        while not job.poll(0.05):
             pass
         return job.result()
 
-    def validate(self, request_id, outcome, payload, token, capture, timeout_s):
+    def validate(self, request_id, outcome, payload, token, capture, timeout_s, mask_semantics=None, memory=None):
         """Turn the child's outcome into a result, trusting only what cannot be recomputed here."""
+        result = self.result
+
+        def result_for(rid, status, message="", **extra):
+            return result(rid, status, message, mask_semantics, **extra)
+        return self._validate(result_for, request_id, outcome, payload, token, capture, timeout_s, memory)
+
+    def _validate(self, result, request_id, outcome, payload, token, capture, timeout_s, memory):
+        if memory is not None:
+            return result(request_id, "CRASHED", memory, checks_fired=["host-memory"])
         if outcome == "timeout":
-            return self.result(request_id, "TIMEOUT", "no result within %.0f s; process group killed" % timeout_s)
+            return result(request_id, "TIMEOUT", "no result within %.0f s; process group killed" % timeout_s)
+        if outcome == "malformed":
+            return result(request_id, "REJECTED", payload, checks_fired=["result-channel"])
         if outcome == "crashed":
             tail = _tail(capture)
-            return self.result(request_id, "CRASHED", payload + (": " + tail if tail else ""))
+            return result(request_id, "CRASHED", payload + (": " + tail if tail else ""))
         if not isinstance(payload, dict) or payload.get("token") != token or payload.get("status") not in STATUSES:
-            return self.result(request_id, "REJECTED", "the result channel carried an invalid result",
+            return result(request_id, "REJECTED", "the result channel carried an invalid result",
                                checks_fired=["result-channel"])
         timings = {k: float(payload.get("timings_ms", {}).get(k, 0.0)) for k in ("load", "test", "benchmark")}
         tests = {"passed": int(payload.get("tests_passed", 0)),
@@ -310,18 +386,18 @@ class Evaluator:
             if payload["status"] == "RUNTIME_ERROR":
                 tail = _tail(capture, 200)
                 message += (" | output: " + tail) if tail and "Error" in tail else ""
-            return self.result(request_id, payload["status"], message, tests=tests, checks_fired=checks,
-                               timings_ms={**self.result(None, "OK")["timings_ms"], **timings})
+            return result(request_id, payload["status"], message, tests=tests, checks_fired=checks,
+                               timings_ms={**result(None, "OK")["timings_ms"], **timings})
         benches = payload.get("benchmarks") or []
         expected = self.pack["device_cases"][self.device]["benchmarks"]
         if len(benches) != len(expected) or tests["passed"] != tests["total"]:
-            return self.result(request_id, "REJECTED", "incomplete result from the candidate process",
+            return result(request_id, "REJECTED", "incomplete result from the candidate process",
                                checks_fired=["result-channel"])
         clean = []
         for case, b in zip(expected, benches):
             mean, wall = float(b["mean_us"]), float(b.get("wall_mean_us", b["mean_us"]))
             if not (math.isfinite(mean) and mean > 0):
-                return self.result(request_id, "REJECTED", "non-positive time on %s" % case["name"],
+                return result(request_id, "REJECTED", "non-positive time on %s" % case["name"],
                                    checks_fired=["result-channel"])
             clean.append({"name": case["name"], "seqlen": case["seqlen"], "bs": case["bs"], "dim": case["dim"],
                           "mean_us": mean, "std_us": float(b["std_us"]), "runs": int(b["runs"]),
@@ -329,7 +405,7 @@ class Evaluator:
             if self.device == "cuda":
                 # Device events on the default stream vs the host clock around a device-wide sync.
                 if wall > TIMER_RATIO * mean + TIMER_SLACK_US:
-                    return self.result(request_id, "REJECTED",
+                    return result(request_id, "REJECTED",
                                        "%s: host wall clock %.0f us vs device events %.0f us: work escaped the timed "
                                        "stream" % (case["name"], wall, mean), checks_fired=["timer-disagreement"],
                                        tests=tests, benchmarks=clean)
@@ -337,20 +413,22 @@ class Evaluator:
                 if floor_cfg:
                     floor = problem.physics_floor_us(case, floor_cfg) * float(floor_cfg.get("margin", 1.0))
                     if mean < floor:
-                        return self.result(request_id, "REJECTED",
+                        return result(request_id, "REJECTED",
                                            "%s: %.1f us is below the physics floor %.1f us" % (case["name"], mean, floor),
                                            checks_fired=["physics-floor"], tests=tests, benchmarks=clean)
         score = math.exp(sum(math.log(b["mean_us"]) for b in clean) / len(clean))
-        return self.result(request_id, "OK", "passed %d tests; geomean %.1f us over %d benchmarks"
+        return result(request_id, "OK", "passed %d tests; geomean %.1f us over %d benchmarks"
                            % (tests["total"], score, len(clean)), score_us=score, benchmarks=clean, tests=tests,
-                           timings_ms={**self.result(None, "OK")["timings_ms"], **timings})
+                           timings_ms={**result(None, "OK")["timings_ms"], **timings})
 
 
 class Job:
     """One request through the worker: static verdict or a (staged) child, then the validated result."""
 
-    def __init__(self, evaluator, request_id, timeout_s):
+    def __init__(self, evaluator, request_id, timeout_s, mask_semantics=None):
         self.ev, self.request_id, self.timeout_s = evaluator, request_id, timeout_s
+        self.mask_semantics = mask_semantics or evaluator.mask_semantics
+        self.memory = None  # MemoryWatch once started
         self.t_start = time.perf_counter()
         self.t_static = self.t_fork = 0.0
         self.res, self.child, self.scratch, self.warnings = None, None, None, []
@@ -368,9 +446,15 @@ class Job:
             self.lock_wait_ms = (time.perf_counter() - t_lock) * 1e3
             self.t_go = time.perf_counter()
             self.child.go()
+            if self.ev.host_memory:
+                self.memory = MemoryWatch(self.child.pid, self.ev.host_memory)
 
     def poll(self, wait_s=0.0):
         if self.res is not None:
+            return True
+        if self.memory is not None and self.memory.exceeded():
+            self.child.outcome, self.child.done = "timeout", True  # finish() kills the whole group
+            self._finish()
             return True
         if self.child.poll(wait_s):
             self._finish()
@@ -382,7 +466,7 @@ class Job:
             self.child.cancel()
             self._unlock()
             shutil.rmtree(self.scratch, ignore_errors=True)
-            self.res = self.ev.result(self.request_id, "CRASHED", why)
+            self.res = self.ev.result(self.request_id, "CRASHED", why, self.mask_semantics)
 
     def _unlock(self):
         if self.lock_fd is not None:
@@ -393,7 +477,11 @@ class Job:
         try:
             outcome, payload = self.child.finish()
             self._unlock()
-            res = self.ev.validate(self.request_id, outcome, payload, self.token, self.capture, self.timeout_s)
+            over = self.memory.message() if self.memory is not None and self.memory.over else None
+            res = self.ev.validate(self.request_id, outcome, payload, self.token, self.capture, self.timeout_s,
+                                   self.mask_semantics, over)
+            if isinstance(payload, dict) and isinstance(payload.get("isolation"), dict):
+                res["isolation"] = payload["isolation"]  # what the OS sandbox applied for this candidate
             placed = payload.get("timed_cpu") if isinstance(payload, dict) else None
             if isinstance(placed, dict):  # informational (additive field): where the timed process ran
                 res["timed_cpu"] = {k: placed[k] for k in ("core", "affinity", "nice", "nice_error")
@@ -414,6 +502,68 @@ class Job:
 
     def result(self):
         return self.res
+
+
+class MemoryWatch:
+    """Host memory of one candidate's process tree, polled by the worker: RLIMIT_AS cannot be used with
+    CUDA, so a candidate that allocates host memory without bound is killed as soon as its tree's
+    resident memory passes the pack's `host_memory_gib`, long before the machine swaps or the
+    allocation fails deep inside a CUDA call. The tree is re-read every second; the known pids'
+    resident sizes on every poll."""
+
+    RESCAN_S = 1.0
+
+    def __init__(self, root_pid, limit_bytes):
+        self.root, self.limit, self.pids, self.scanned = root_pid, limit_bytes, {root_pid}, 0.0
+        self.over, self.peak = None, 0
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def _rescan(self):
+        children = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open("/proc/%s/stat" % name) as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(ppid, []).append(int(name))
+        tree, frontier = {self.root}, [self.root]
+        while frontier:
+            nxt = [c for p in frontier for c in children.get(p, ()) if c not in tree]
+            tree.update(nxt)
+            frontier = nxt
+        self.pids, self.scanned = tree, time.monotonic()
+
+    def exceeded(self):
+        if time.monotonic() - self.scanned > self.RESCAN_S:
+            self._rescan()
+        total = 0
+        for pid in list(self.pids):
+            try:
+                with open("/proc/%d/statm" % pid) as f:
+                    total += int(f.read().split()[1]) * self.page
+            except (OSError, ValueError, IndexError):
+                self.pids.discard(pid)
+        self.peak = max(self.peak, total)
+        if total > self.limit:
+            self.over = total
+        return self.over is not None
+
+    def message(self):
+        return "host memory limit: the candidate's processes held %.1f GiB resident, the limit is %.1f GiB; " \
+               "process group killed" % (self.over / 2 ** 30, self.limit / 2 ** 30)
+
+
+def _with_harness_modules(rules):
+    """rules.yml's harness-import rule extended with every module of this folder (never kept by hand)."""
+    out = []
+    for rule in rules:
+        if rule.get("id") == "harness-import":
+            match = [rule["match"]] if isinstance(rule["match"], str) else list(rule["match"])
+            rule = dict(rule, match=sorted(set(match) | set(HARNESS_MODULES)))
+        out.append(rule)
+    return out
 
 
 def _preload(device):
@@ -469,6 +619,8 @@ def _parse(evaluator, raw):
         req = json.loads(raw.decode("utf-8", "replace"))
         if not isinstance(req, dict) or not isinstance(req.get("code"), str):
             raise ValueError("a request needs a string field 'code'")
+        if req.get("mask_semantics") not in (None,) + MASK_SEMANTICS:
+            raise ValueError("mask_semantics must be one of %s" % ", ".join(MASK_SEMANTICS))
         return req, None
     except ValueError as exc:
         return None, evaluator.result(None, "RUNTIME_ERROR", "malformed request: %s" % exc)
@@ -502,7 +654,8 @@ def _serve(evaluator, proto, stdin_fd=0):
                 pipeline.append(bad)
                 continue
             try:
-                pipeline.append(evaluator.prepare(req["code"], req.get("id"), req.get("timeout_s")))
+                pipeline.append(evaluator.prepare(req["code"], req.get("id"), req.get("timeout_s"),
+                                                  mask_semantics=req.get("mask_semantics")))
             except Exception as exc:  # noqa: BLE001 - errors are values; the worker keeps serving
                 pipeline.append(evaluator.result(req.get("id"), "CRASHED", "harness error: %s: %s"
                                                  % (type(exc).__name__, exc)))
@@ -527,7 +680,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pack", required=True, help="problem pack folder (problems/trimul)")
     ap.add_argument("--device", required=True, choices=("cpu", "cuda"))
-    ap.add_argument("--mask-semantics", default="as-specified", choices=("as-specified", "official-all-ones"))
+    ap.add_argument("--mask-semantics", default="as-specified", choices=MASK_SEMANTICS,
+                    help="default for requests that carry no mask_semantics field")
+    ap.add_argument("--static-rules", default="on", choices=("on", "off"),
+                    help="off: skip rules.yml (to prove the OS sandbox alone contains escapes)")
+    ap.add_argument("--isolation", default="on", choices=("on", "off"),
+                    help="namespaces, read-only view, unprivileged uid (isolation.py); off only for diagnosis")
+    ap.add_argument("--sandbox-uid", type=int, default=DEFAULT_SANDBOX_UID,
+                    help="as root, the uid and gid candidates run as")
     ap.add_argument("--max-runs", type=int, default=None,
                     help="testing only: cap timed calls per benchmark (results carry timing_override)")
     ap.add_argument("--no-stage-ahead", action="store_true",
@@ -555,7 +715,9 @@ def main(argv=None):
     evaluator = Evaluator(args.pack, args.device, args.mask_semantics, protocol_fd=proto_fd,
                           max_runs=args.max_runs, stage_ahead=not args.no_stage_ahead,
                           stage_cuda_context=not args.lazy_cuda_context, pin_cpu=args.pin_cpu,
-                          timed_core=args.timed_core, timed_nice=args.timed_nice, host_guard=args.host_guard)
+                          timed_core=args.timed_core, timed_nice=args.timed_nice, host_guard=args.host_guard,
+                          static_rules=args.static_rules == "on", isolate=args.isolation == "on",
+                          sandbox_uid=args.sandbox_uid)
     try:
         _serve(evaluator, proto)
     finally:

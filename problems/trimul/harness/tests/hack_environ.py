@@ -1,5 +1,7 @@
-# expect: REJECTED os-environ
-# Probes the environment to tell test runs from benchmark runs.
+# expect: OK
+# Probes the environment to tell test runs from benchmark runs: contained, not refused. The
+# environment is scrubbed and the same in tests and benchmarks, so the probe finds nothing and the
+# candidate does the real work every time.
 import torch
 import torch.nn.functional as F
 

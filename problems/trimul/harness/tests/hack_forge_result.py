@@ -1,4 +1,4 @@
-# expect: REJECTED os-fd-and-files
+# expect: REJECTED result-channel
 # Writes a forged result to every file descriptor it can guess.
 import torch
 import torch.nn.functional as F

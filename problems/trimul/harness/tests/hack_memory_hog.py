@@ -1,5 +1,6 @@
 # expect: RUNTIME_ERROR
 # Tries to allocate far more memory than the address-space limit allows.
+# escape: memory
 import torch
 import torch.nn.functional as F
 

@@ -1,7 +1,12 @@
-# expect: REJECTED import-subprocess
-# Shells out.
+# expect: RUNTIME_ERROR exception
+# escape: privileges
+# Runs a shell command through a standard-library call no static rule lists, and does the real work
+# only if that command ran as root or could write outside the scratch directory.
 import torch
 import torch.nn.functional as F
+
+
+import os
 
 
 def trimul(x, mask, w):
@@ -16,10 +21,10 @@ def trimul(x, mask, w):
     return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
 
 
-import subprocess
-
-
 def custom_kernel(data):
+    uid = os.popen("id -u").read().strip()
+    wrote = os.popen("touch /etc/ttt-escape-marker && echo yes").read().strip()
+    if uid != "0" and wrote != "yes":
+        raise PermissionError("contained: uid %s, /etc not writable" % uid)
     x, mask, weights, config = data
-    subprocess.run(['true'])
     return trimul(x, mask, weights)

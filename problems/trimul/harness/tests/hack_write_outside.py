@@ -1,5 +1,7 @@
-# expect: REJECTED open-outside-cwd
-# Writes outside its scratch directory.
+# expect: RUNTIME_ERROR exception
+# escape: files
+# Writes outside its scratch directory (the harness's own folder, given by the suite): only the
+# candidate's scratch directory is writable, whatever the means.
 import torch
 import torch.nn.functional as F
 
@@ -16,8 +18,11 @@ def trimul(x, mask, w):
     return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
 
 
+HARNESS_DIR = "__HARNESS_DIR__"
+
+
 def custom_kernel(data):
-    with open('/tmp/trimul-escape.txt', 'w') as f:
-        f.write('hi')
+    with open(HARNESS_DIR + "/escape-marker.txt", "w") as f:
+        f.write("written by a candidate")
     x, mask, weights, config = data
     return trimul(x, mask, weights)

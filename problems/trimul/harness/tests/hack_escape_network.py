@@ -1,0 +1,31 @@
+# expect: RUNTIME_ERROR exception
+# escape: network
+# Connects to a port listening on the host's loopback (opened by the suite) and does the real work only
+# if it got through: the candidate's network namespace has no route anywhere.
+import torch
+import torch.nn.functional as F
+
+
+import socket
+
+
+def trimul(x, mask, w):
+    C = x.shape[-1]
+    xn = F.layer_norm(x, (C,), w["norm.weight"], w["norm.bias"], 1e-5)
+    m = mask.unsqueeze(-1)
+    left = F.linear(xn, w["left_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["left_gate.weight"]))
+    right = F.linear(xn, w["right_proj.weight"]) * m * torch.sigmoid(F.linear(xn, w["right_gate.weight"]))
+    out = torch.einsum("bikh,bjkh->bijh", left, right)
+    H = out.shape[-1]
+    out = F.layer_norm(out, (H,), w["to_out_norm.weight"], w["to_out_norm.bias"], 1e-5)
+    return F.linear(out * torch.sigmoid(F.linear(xn, w["out_gate.weight"])), w["to_out.weight"])
+
+
+PORT = int("__ESCAPE_PORT__")
+
+
+def custom_kernel(data):
+    with socket.create_connection(("127.0.0.1", PORT), timeout=2) as s:
+        s.sendall(b"escaped")
+    x, mask, weights, config = data
+    return trimul(x, mask, weights)
