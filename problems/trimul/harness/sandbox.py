@@ -20,6 +20,7 @@ import random
 import resource
 import select
 import signal
+import tempfile
 import time
 
 import isolation
@@ -50,6 +51,7 @@ def _isolate(spec, *keep_fds):
     if spec.get("env") is not None:
         os.environ.clear()
         os.environ.update(spec["env"])
+        tempfile.tempdir = None  # the worker's cached /tmp is read-only here: take TMPDIR (the scratch dir)
     return report
 
 

@@ -196,7 +196,8 @@ class Evaluator:
             return None
         spec = dict(self.isolate_spec, writable=[scratch] + self.isolate_spec["writable"])
         env = {k: v for k, v in os.environ.items() if k in ENV_KEEP}
-        env.update(HOME=scratch, TMPDIR=scratch, PYTHONDONTWRITEBYTECODE="1")
+        # USER/LOGNAME: the sandbox uid has no passwd entry, and getpass.getuser() (Inductor) reads these first
+        env.update(HOME=scratch, TMPDIR=scratch, PYTHONDONTWRITEBYTECODE="1", USER="candidate", LOGNAME="candidate")
         spec["env"] = env
         if spec["uid"] is not None:
             os.chown(scratch, spec["uid"], spec["gid"])
