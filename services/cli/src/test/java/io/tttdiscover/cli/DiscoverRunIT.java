@@ -79,7 +79,7 @@ class DiscoverRunIT {
             stack.startInfrastructure(options, System.out::println);
             stack.startServices(options, System.out::println);
             long startupMs = System.currentTimeMillis() - t0;
-            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7);
+            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7, null);
             RunOutcome run;
             try (Redelivery redelivery = Redelivery.ofFirstRewardOfStep(stack.bootstrapServers(), 1)) {
                 run = new RunWatcher(new TrainerClient(stack.service("trainer").url()), stack.bootstrapServers(),

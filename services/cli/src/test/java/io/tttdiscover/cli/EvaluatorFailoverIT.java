@@ -103,7 +103,7 @@ class EvaluatorFailoverIT {
             Map<String, ChildProcess> watched = new LinkedHashMap<>(stack.processes());
             watched.remove("evaluator-2");
 
-            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 5);
+            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 5, null);
             request.put("groupDeadlineSeconds", GROUP_DEADLINE_S);
             RunOutcome run;
             Crash crash;

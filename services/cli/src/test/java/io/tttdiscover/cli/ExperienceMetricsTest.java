@@ -56,7 +56,7 @@ class ExperienceMetricsTest {
 
     static RewardEvent reward(int step, int group, String id, RewardStatus status, double reward, Double us) {
         CandidateEvent c = new CandidateEvent(1, id, "p", "run", step, group, 0, "trimul", null, 0, "embedded",
-                "code", null, "cpu", 100);
+                "code", null, "cpu", null, 100);
         return new RewardEvent(1, "run", step, group, 0, "trimul", status, null, reward, us, List.of(), null,
                 List.of(), null, new EvaluationTimings(100, 200, 300, 1500, 0, 0, 0), c);
     }

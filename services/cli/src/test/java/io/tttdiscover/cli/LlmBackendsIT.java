@@ -107,7 +107,7 @@ class LlmBackendsIT {
                 stack.startServices(options, System.out::println);
                 System.out.printf("stack up in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
 
-                Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 11);
+                Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 11, null);
                 request.put("trainingBackend", "tinker");
                 request.put("klCoef", 0.1);
                 request.put("loraRank", LORA_RANK);

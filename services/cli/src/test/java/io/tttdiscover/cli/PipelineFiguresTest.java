@@ -25,7 +25,7 @@ class PipelineFiguresTest {
 
     private static RewardEvent timed(long created, long started, long finished) {
         CandidateEvent c = new CandidateEvent(1, "c" + started, "p", "run", 0, 0, 0, "trimul", null, 0, "embedded",
-                "code", null, "cpu", created);
+                "code", null, "cpu", null, created);
         return new RewardEvent(1, "run", 0, 0, 0, "trimul", RewardStatus.OK, null, 1, 1.0, List.of(), null,
                 List.of(), null, new EvaluationTimings(created, created, started, finished, 0, 0, 0), c);
     }

@@ -8,6 +8,7 @@ import io.tttdiscover.protocol.event.EvaluatorInfo;
 import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MalformedEventException;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,13 +31,15 @@ class EventCodecTest {
     static CandidateEvent candidate() {
         return new CandidateEvent(Event.CURRENT_SCHEMA, "p1-0", "p1", "run-1", 2, 0, 0, "trimul", "s0", 3,
                 "embedded", "def custom_kernel(data): ...",
-                new TokenTrace(List.of(-1, -1), List.of(1, 0), List.of(-0.5, -1.2), null), "cpu", 1000L);
+                new TokenTrace(List.of(-1, -1), List.of(1, 0), List.of(-0.5, -1.2), null), "cpu",
+                MaskSemantics.OFFICIAL_ALL_ONES, 1000L);
     }
 
     @Test
     void everyEventSurvivesARoundTrip() {
         PromptEvent prompt = new PromptEvent(1, "p1", "run-1", 2, 0, "trimul",
-                new ParentState("s0", "code", List.of(0, 1), 123.0), "prompt", 8, 3, "cpu", 1L);
+                new ParentState("s0", "code", List.of(0, 1), 123.0), "prompt", 8, 3, "cpu", MaskSemantics.AS_SPECIFIED,
+                1L);
         assertEquals(prompt, EventCodec.prompt(EventCodec.encode(prompt)));
 
         CandidateEvent candidate = candidate();
@@ -53,6 +58,35 @@ class EventCodecTest {
                 new PolicyParameters(List.of(List.of(0.0, 1.0)), List.of(1.0)), null, 5L);
         assertEquals(checkpoint, EventCodec.checkpoint(EventCodec.encode(checkpoint)));
         assertEquals("run-1@3", checkpoint.idempotencyKey());
+    }
+
+    @Test
+    void maskSemanticsTravelsByItsWireName() {
+        String json = EventCodec.encode(candidate());
+        assertTrue(json.contains("\"maskSemantics\":\"official-all-ones\""), json);
+        assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, EventCodec.candidate(json).maskSemantics());
+    }
+
+    @Test
+    void eventsFromBeforeMaskSemanticsDecodeWithNull() {
+        String candidate = EventCodec.encode(candidate()).replace(",\"maskSemantics\":\"official-all-ones\"", "");
+        assertFalse(candidate.contains("maskSemantics"), candidate);
+        CandidateEvent decoded = EventCodec.candidate(candidate);
+        assertNull(decoded.maskSemantics());
+        assertEquals("p1-0", decoded.candidateId());
+
+        String prompt = "{\"schemaVersion\":1,\"promptId\":\"p1\",\"runId\":\"run-1\",\"step\":0,\"group\":0,"
+                + "\"problemId\":\"trimul\",\"samplesWanted\":2,\"policyVersion\":0,\"target\":\"cpu\","
+                + "\"createdAtMs\":1}";
+        assertNull(EventCodec.prompt(prompt).maskSemantics());
+    }
+
+    @Test
+    void anUnknownMaskSemanticsIsMalformedAndNamesTheKnownOnes() {
+        String json = EventCodec.encode(candidate()).replace("official-all-ones", "all-zeros");
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.candidate(json));
+        assertTrue(e.getMessage().contains("as-specified, official-all-ones"), e.getMessage());
+        assertTrue(e.getMessage().contains("all-zeros"), e.getMessage());
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.tttdiscover.cli.run.RunReport;
 import io.tttdiscover.cli.run.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
+import io.tttdiscover.protocol.event.MaskSemantics;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--target", description = "cpu or cuda (default: cuda when torch sees a GPU, else cpu)")
     String target;
+    @Option(names = "--mask-semantics", converter = MaskSemanticsConverter.class, description = "as-specified or "
+            + "official-all-ones (the official harness's always-ones mask); default: the problem pack's mask_semantics")
+    MaskSemantics maskSemantics;
     @Option(names = "--workers", description = "evaluator worker processes (default: the evaluator's own)")
     Integer workers;
     @Option(names = "--evaluators", defaultValue = "1", description = "evaluator replicas, one consumer group "
@@ -96,8 +101,20 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     Map<String, Object> request(String runTarget) {
-        Map<String, Object> r = RunRequest.of(problem, steps, groups, groupSize, runTarget, seed);
+        Map<String, Object> r = RunRequest.of(problem, steps, groups, groupSize, runTarget, seed, maskSemantics);
         params.forEach((k, v) -> r.put(k, Params.parse(v)));
         return r;
+    }
+
+    /** By wire name, so a typo fails before the local stack starts, with the accepted names. */
+    static final class MaskSemanticsConverter implements CommandLine.ITypeConverter<MaskSemantics> {
+        @Override
+        public MaskSemantics convert(String value) {
+            try {
+                return MaskSemantics.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

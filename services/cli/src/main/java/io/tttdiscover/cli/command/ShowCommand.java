@@ -23,6 +23,7 @@ public final class ShowCommand implements Callable<Integer> {
         System.out.println("run " + runId + " " + run.path("status").asText() + " (" + run.path("stepsDone").asInt()
                 + "/" + run.path("config").path("steps").asInt() + " steps) "
                 + run.path("message").asText(""));
+        System.out.println("mask semantics: " + run.path("maskSemantics").asText("-"));
         System.out.println("config: " + run.path("config"));
         System.out.println();
         System.out.print(StepTable.render(client.steps(runId)));

@@ -5,6 +5,10 @@ import io.tttdiscover.cli.report.StepTable;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** The end-of-run printout: step table, best program, and the figures an operator watches. */
 public final class RunReport {
@@ -25,6 +29,7 @@ public final class RunReport {
         out.println();
         out.printf(Locale.ROOT, "run %s %s%s%n", o.runId(), o.status(),
                 o.message() == null || o.message().isBlank() ? "" : ": " + o.message());
+        out.printf(Locale.ROOT, "  mask semantics       %s%n", maskSemantics(o));
         out.printf(Locale.ROOT, "  wall time            %.1f s for the run, %.1f s in all (with %.1f s of startup)%n",
                 o.runWallMs() / 1e3, (o.runWallMs() + startupMs) / 1e3, startupMs / 1e3);
         out.printf(Locale.ROOT, "  candidates           %d rewarded, %d failed, %d redelivered reward(s) ignored%n",
@@ -43,5 +48,22 @@ public final class RunReport {
                             ? String.format(Locale.ROOT, "  (with its child processes: %.0f MiB now, %.0f MiB peak)",
                             (m.rssKb() + m.childrenRssKb()) / 1024.0, m.peakWithChildrenKb() / 1024.0) : "");
         }
+    }
+
+    /**
+     * What the run asked for; when some evaluations recorded other semantics (an evaluator that did not apply the
+     * run's), what each recorded and how often.
+     */
+    static String maskSemantics(RunOutcome o) {
+        Map<String, Long> recorded = o.rewards().stream()
+                .map(r -> r.evaluator() == null ? null : r.evaluator().maskSemantics())
+                .filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(m -> m, TreeMap::new, Collectors.counting()));
+        String asked = o.maskSemantics() == null ? "not recorded by the trainer" : o.maskSemantics();
+        if (recorded.keySet().stream().allMatch(m -> m.equals(o.maskSemantics()))) {
+            return asked;
+        }
+        return asked + "; evaluations recorded " + recorded.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue() + "x").collect(Collectors.joining(", "));
     }
 }

@@ -49,7 +49,8 @@ public final class RunWatcher {
                 .intValue());
         int perStep = created.path("config").path("groupsPerBatch").asInt(1)
                 * created.path("config").path("groupSize").asInt(1);
-        out.println("run " + runId + " created: " + created.path("config"));
+        out.println("run " + runId + " created (mask semantics " + created.path("maskSemantics").asText("-")
+                + "): " + created.path("config"));
         try (RewardLog rewards = RewardLog.follow(bootstrap, runId)) {
             JsonNode run = created;
             int printed = 0;
@@ -90,7 +91,8 @@ public final class RunWatcher {
             int expected = steps.stream().mapToInt(StepMetrics::samples).sum();
             rewards.awaitAtLeast(expected, Duration.ofSeconds(10));
             var all = rewards.rewards();
-            return new RunOutcome(runId, run.path("status").asText(), run.path("message").asText(null), steps,
+            return new RunOutcome(runId, run.path("status").asText(), run.path("message").asText(null),
+                    run.path("maskSemantics").asText(null), steps,
                     trainer.best(runId).orElse(null), all, rewards.duplicates(), wall, PipelineFigures.of(all, wall),
                     memory());
         }

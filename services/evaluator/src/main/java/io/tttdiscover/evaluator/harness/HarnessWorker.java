@@ -81,11 +81,11 @@ final class HarnessWorker {
     }
 
     /** Sends one request and waits up to {@code timeout} for its result line. */
-    WorkerReply request(String id, String code, double harnessTimeoutS, Duration timeout) throws InterruptedException {
+    WorkerReply request(WorkerRequest request, Duration timeout) throws InterruptedException {
         long started = System.currentTimeMillis();
+        String id = request.id();
         try {
-            stdin.write(HarnessWorker.JSON.writeValueAsString(Map.of("id", id, "code", code,
-                    "timeout_s", harnessTimeoutS)));
+            stdin.write(request.line());
             stdin.write('\n');
             stdin.flush();
         } catch (IOException e) {
@@ -171,6 +171,14 @@ final class HarnessWorker {
             if (stderrTail.size() > STDERR_LINES) {
                 stderrTail.removeFirst();
             }
+        }
+    }
+
+    static String encode(Object message) {
+        try {
+            return JSON.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
         }
     }
 

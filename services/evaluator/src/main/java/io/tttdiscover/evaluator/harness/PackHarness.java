@@ -5,6 +5,7 @@ import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.EvaluationTimings;
 import io.tttdiscover.protocol.event.EvaluatorInfo;
 import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.TestSummary;
@@ -55,11 +56,15 @@ public final class PackHarness implements AutoCloseable {
         this.pool = new WorkerPool(command, packDir, slots, envForSlot, startupTimeout);
     }
 
-    /** Scores one candidate on the next free worker; failures of the candidate or of the worker are statuses. */
+    /**
+     * Scores one candidate on the next free worker; failures of the candidate or of the worker are statuses. The
+     * candidate's mask semantics goes with the request; a candidate without one gets the worker's startup setting.
+     */
     public RewardEvent evaluate(CandidateEvent c, long receivedAtMs) throws InterruptedException {
         double harnessTimeoutS = pack.timeoutSeconds(device);
         Duration outer = Duration.ofMillis((long) (harnessTimeoutS * 1000)).plus(timeoutMargin);
-        WorkerReply reply = pool.evaluate(c.candidateId(), c.program(), harnessTimeoutS, outer);
+        WorkerReply reply = pool.evaluate(new WorkerRequest(c.candidateId(), c.program(), harnessTimeoutS,
+                c.maskSemantics()), outer);
         return reward(c, receivedAtMs, reply);
     }
 
@@ -88,6 +93,13 @@ public final class PackHarness implements AutoCloseable {
         String message = r == null ? reply.detail()
                 : status == RewardStatus.EVALUATOR_ERROR ? "harness answered an unknown status " + r.status()
                 : r.message();
+        if (r != null && status != RewardStatus.EVALUATOR_ERROR && c.maskSemantics() != null
+                && r.maskSemantics() != null && !r.maskSemantics().equals(c.maskSemantics().wire())) {
+            // Scored under semantics the run did not ask for: not comparable with the run's other rewards.
+            status = RewardStatus.EVALUATOR_ERROR;
+            message = "the harness applied mask semantics " + r.maskSemantics() + " but the candidate asked for "
+                    + c.maskSemantics().wire() + " (does the worker read mask_semantics per request?)";
+        }
         boolean scored = status == RewardStatus.OK && r.scoreUs() != null && r.scoreUs() > 0;
         if (status == RewardStatus.OK && !scored) {
             status = RewardStatus.EVALUATOR_ERROR;
@@ -109,15 +121,20 @@ public final class PackHarness implements AutoCloseable {
                 t == null ? 0 : t.benchmark());
         return new RewardEvent(Event.CURRENT_SCHEMA, c.runId(), c.step(), c.group(), c.sample(), c.problemId(),
                 status, message, reward, scored ? r.scoreUs() : null, List.copyOf(benchmarks), tests, checks,
-                info(reply), timings, c);
+                info(reply, c.maskSemantics()), timings, c);
     }
 
-    private EvaluatorInfo info(WorkerReply reply) {
+    /**
+     * Which evaluator scored the candidate. The mask semantics is what the worker's result says it applied; without
+     * a result (timeout, crash), what the request asked for, else the worker's startup setting.
+     */
+    private EvaluatorInfo info(WorkerReply reply, MaskSemantics requested) {
         HarnessResult.Hardware hw = reply.result() != null && reply.result().hardware() != null
                 ? reply.result().hardware()
                 : reply.ready() == null ? null : reply.ready().hardware();
         String mask = reply.result() != null && reply.result().maskSemantics() != null
                 ? reply.result().maskSemantics()
+                : requested != null ? requested.wire()
                 : reply.ready() == null ? null : reply.ready().maskSemantics();
         String worker = "slot-" + reply.slot() + (reply.ready() != null && reply.ready().pid() != null
                 ? " pid " + reply.ready().pid() : "");

@@ -67,11 +67,9 @@ public final class WorkerPool implements AutoCloseable {
      * Evaluates one program on the next free worker. Never throws for a worker's failure: the reply says what
      * happened.
      *
-     * @param harnessTimeoutS the harness's own limit for the candidate, sent with the request
-     * @param outerTimeout    how long to wait for the answer before the worker is declared hung
+     * @param outerTimeout how long to wait for the answer before the worker is declared hung
      */
-    public WorkerReply evaluate(String id, String program, double harnessTimeoutS, Duration outerTimeout)
-            throws InterruptedException {
+    public WorkerReply evaluate(WorkerRequest request, Duration outerTimeout) throws InterruptedException {
         Slot slot = free.take();
         boolean healthy = false;
         try {
@@ -84,11 +82,11 @@ public final class WorkerPool implements AutoCloseable {
                             + "started: " + slot.lastStartFailure, null, slot.index, now, now);
                 }
             }
-            WorkerReply reply = slot.worker.request(id, program, harnessTimeoutS, outerTimeout);
+            WorkerReply reply = slot.worker.request(request, outerTimeout);
             healthy = reply.outcome() == WorkerReply.Outcome.ANSWERED;
             if (!healthy) {
-                LOG.warnf("harness worker slot %d: %s on %s (%s); restarting it", slot.index, reply.outcome(), id,
-                        reply.detail());
+                LOG.warnf("harness worker slot %d: %s on %s (%s); restarting it", slot.index, reply.outcome(),
+                        request.id(), reply.detail());
             }
             return reply;
         } finally {

@@ -10,6 +10,7 @@ import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.evaluator.service.Rewards;
 import io.tttdiscover.evaluator.spi.Evaluator;
 import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,13 +33,17 @@ public class TriMulEvaluator implements Evaluator {
     private final ProblemPacks packs;
     private final HarnessSettings settings;
     private final EvaluatorIdentity identity;
-    private final String maskSemantics;
+    private final MaskSemantics maskSemantics;
     private volatile PackHarness harness;
     private volatile String unavailable = "the TriMul harness has not started yet";
 
+    /**
+     * @param maskSemantics what the workers apply to a candidate that carries no mask semantics of its own (one from
+     *                      before runs chose it); a candidate's own choice goes with its request
+     */
     public TriMulEvaluator(ProblemPacks packs, HarnessSettings settings, EvaluatorIdentity identity,
                            @ConfigProperty(name = "discover.evaluator.trimul.mask-semantics",
-                                   defaultValue = "as-specified") String maskSemantics) {
+                                   defaultValue = "as-specified") MaskSemantics maskSemantics) {
         this.packs = packs;
         this.settings = settings;
         this.identity = identity;
@@ -92,7 +97,7 @@ public class TriMulEvaluator implements Evaluator {
         if (harness == null) {
             try {
                 harness = new PackHarness(packs.get(PROBLEM_ID), settings.python(), settings.device(),
-                        settings.slots(), settings::environment, List.of("--mask-semantics", maskSemantics),
+                        settings.slots(), settings::environment, List.of("--mask-semantics", maskSemantics.wire()),
                         settings.startupTimeout(), settings.timeoutMargin(), identity.version(), identity.host());
             } catch (RuntimeException e) {
                 unavailable = "the TriMul harness cannot start: " + e.getMessage();

@@ -9,6 +9,7 @@ import io.tttdiscover.evaluator.PythonTorch;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.pack.ProblemPack;
@@ -97,6 +98,18 @@ class CandidateListenerTest {
     }
 
     @Test
+    void theCandidatesMaskSemanticsIsAppliedPerRequestAndRecorded() throws Exception {
+        PythonTorch.assumeAvailable();
+        ProgramSpace space = ProblemPack.load(PROBLEMS, "trimul").programSpace();
+        CandidateEvent c = candidate("run-mask", "all-ones", space.render(space.baseline()));
+        send(withMask(c, MaskSemantics.OFFICIAL_ALL_ONES)).get(120, TimeUnit.SECONDS);
+        RewardEvent r = received().get("all-ones");
+        assertEquals(RewardStatus.OK, r.status(), r.message());
+        assertEquals("official-all-ones", r.evaluator().maskSemantics(), "the workers start with as-specified");
+        assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, r.candidate().maskSemantics());
+    }
+
+    @Test
     void aHackIsARejectedRewardThatNamesTheRule() throws Exception {
         PythonTorch.assumeAvailable();
         String hack = Files.readString(
@@ -122,7 +135,7 @@ class CandidateListenerTest {
         CandidateEvent c = candidate("run-u", "unknown", "x = 1");
         c = new CandidateEvent(c.schemaVersion(), c.candidateId(), c.promptId(), c.runId(), c.step(), c.group(),
                 c.sample(), "no-such-problem", c.parentStateId(), c.policyVersion(), c.backend(), c.program(),
-                c.trace(), c.target(), c.createdAtMs());
+                c.trace(), c.target(), c.maskSemantics(), c.createdAtMs());
         send(c).get(10, TimeUnit.SECONDS);
         RewardEvent r = received().get("unknown");
         assertEquals(RewardStatus.EVALUATOR_ERROR, r.status());
@@ -158,8 +171,14 @@ class CandidateListenerTest {
         return InMemoryDelivery.deliver(connector, "candidates", payload);
     }
 
+    private static CandidateEvent withMask(CandidateEvent c, MaskSemantics mask) {
+        return new CandidateEvent(c.schemaVersion(), c.candidateId(), c.promptId(), c.runId(), c.step(), c.group(),
+                c.sample(), c.problemId(), c.parentStateId(), c.policyVersion(), c.backend(), c.program(), c.trace(),
+                c.target(), mask, c.createdAtMs());
+    }
+
     private static CandidateEvent candidate(String run, String id, String program) {
         return new CandidateEvent(Event.CURRENT_SCHEMA, id, "p-" + id, run, 1, 0, 0, "trimul", null, 0, "embedded",
-                program, null, "cpu", System.currentTimeMillis());
+                program, null, "cpu", null, System.currentTimeMillis());
     }
 }

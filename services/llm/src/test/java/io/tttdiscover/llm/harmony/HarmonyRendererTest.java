@@ -51,7 +51,8 @@ class HarmonyRendererTest {
         PromptEvent rendered = Fixtures.prompt("r", 1);
         PromptEvent withText = new PromptEvent(rendered.schemaVersion(), rendered.promptId(), rendered.runId(),
                 rendered.step(), rendered.group(), rendered.problemId(), rendered.parent(), "Exactly this.",
-                rendered.samplesWanted(), rendered.policyVersion(), rendered.target(), rendered.createdAtMs());
+                rendered.samplesWanted(), rendered.policyVersion(), rendered.target(), rendered.maskSemantics(),
+                rendered.createdAtMs());
         assertEquals("Exactly this.", HarmonyRenderer.userPrompt(withText, pack));
     }
 

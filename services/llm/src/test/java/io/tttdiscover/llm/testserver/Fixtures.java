@@ -32,7 +32,7 @@ public final class Fixtures {
     public static PromptEvent prompt(String runId, int samples) {
         return new PromptEvent(1, "prompt-" + runId + "-1", runId, 1, 0, "toy",
                 new ParentState("s0", "def custom_kernel(data):\n    return data", null, 2400.0), null, samples, 0,
-                "cuda", 0L);
+                "cuda", null, 0L);
     }
 
     public static CheckpointEvent checkpoint(String runId, long version, String weightsUri) {

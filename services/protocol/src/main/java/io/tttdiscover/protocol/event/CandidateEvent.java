@@ -3,6 +3,9 @@ package io.tttdiscover.protocol.event;
 /**
  * sampler -> evaluator, keyed by {@link #candidateId()} so one run's candidates spread over all partitions and all
  * evaluator replicas.
+ *
+ * @param maskSemantics copied from the prompt: how the evaluator applies the problem's mask; null in events from
+ *                      before the field (the evaluator then applies its own default)
  */
 public record CandidateEvent(
         int schemaVersion,
@@ -19,6 +22,7 @@ public record CandidateEvent(
         String program,
         TokenTrace trace,
         String target,
+        MaskSemantics maskSemantics,
         long createdAtMs) implements Event {
 
     @Override

@@ -4,7 +4,10 @@ package io.tttdiscover.protocol.event;
  * trainer -> sampler, keyed by {@link #promptId()}: one group of a step, to be sampled {@code samplesWanted} times
  * from policy version {@code policyVersion} or newer.
  *
- * @param target where candidates will run ("cpu" or "cuda"): the sampler must not emit programs that cannot run there
+ * @param target        where candidates will run ("cpu" or "cuda"): the sampler must not emit programs that cannot run
+ *                      there
+ * @param maskSemantics the run's mask semantics, copied into every candidate; null in events from before the field
+ *                      (the evaluator then applies its own default)
  */
 public record PromptEvent(
         int schemaVersion,
@@ -18,6 +21,7 @@ public record PromptEvent(
         int samplesWanted,
         long policyVersion,
         String target,
+        MaskSemantics maskSemantics,
         long createdAtMs) implements Event {
 
     @Override

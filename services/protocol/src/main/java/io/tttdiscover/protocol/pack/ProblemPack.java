@@ -3,6 +3,7 @@ package io.tttdiscover.protocol.pack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tttdiscover.protocol.event.MaskSemantics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,16 @@ public final class ProblemPack {
 
     public double rtol() {
         return root.path("tolerance").path("rtol").asDouble();
+    }
+
+    /**
+     * The mask semantics of a run that asks for none ({@code mask_semantics}; a pack without the key means
+     * as-specified).
+     *
+     * @throws IllegalArgumentException when the pack names an unknown one
+     */
+    public MaskSemantics maskSemantics() {
+        return MaskSemantics.parse(root.path("mask_semantics").asText(MaskSemantics.AS_SPECIFIED.wire()));
     }
 
     /** Seconds one candidate may take on a target ("cpu" or "cuda"). */

@@ -1,5 +1,6 @@
 package io.tttdiscover.protocol.pack;
 
+import io.tttdiscover.protocol.event.MaskSemantics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProblemPackTest {
 
@@ -69,6 +71,21 @@ class ProblemPackTest {
         assertArrayEquals(new boolean[]{true, false}, space.available("cpu").get(0));
         assertArrayEquals(new boolean[]{true}, space.available("cpu").get(1));
         assertThrows(IllegalArgumentException.class, () -> space.render(List.of(2, 0)));
+    }
+
+    @Test
+    void maskSemanticsDefaultsToAsSpecifiedAndIsReadFromThePack(@TempDir Path root) throws IOException {
+        ProblemPack pack = ProblemPack.load(writePack(root), "toy");
+        assertEquals(MaskSemantics.AS_SPECIFIED, pack.maskSemantics(), "a pack without the key");
+
+        Path yml = root.resolve("toy/pack.yml");
+        Files.writeString(yml, Files.readString(yml) + "mask_semantics: official-all-ones\n");
+        assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, ProblemPack.load(root, "toy").maskSemantics());
+
+        Files.writeString(yml, Files.readString(yml).replace("official-all-ones", "sometimes"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProblemPack.load(root, "toy").maskSemantics());
+        assertTrue(e.getMessage().contains("'sometimes'"), e.getMessage());
     }
 
     @Test

@@ -69,7 +69,7 @@ public class SamplingService {
             out.add(new CandidateEvent(Event.CURRENT_SCHEMA, candidateId(prompt.promptId(), i), prompt.promptId(),
                     prompt.runId(), prompt.step(), prompt.group(), i, prompt.problemId(), parentStateId,
                     s.policyVersion(), backend.name(), s.program(), s.trace(), EmbeddedPolicyBackend.targetOf(prompt),
-                    now));
+                    prompt.maskSemantics(), now));
         }
         return out;
     }

@@ -124,6 +124,6 @@ class EmbeddedPolicyBackendTest {
     static PromptEvent prompt(String id, int samples, List<Integer> parentChoices, String target, long version) {
         ParentState parent = parentChoices == null ? null : new ParentState("s-" + id, "code", parentChoices, 100.0);
         return new PromptEvent(Event.CURRENT_SCHEMA, id, "run-1", 1, 0, "toy", parent, "prompt", samples, version,
-                target, System.currentTimeMillis());
+                target, null, System.currentTimeMillis());
     }
 }

@@ -9,6 +9,7 @@ import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
@@ -56,7 +57,8 @@ class PromptListenerTest {
     void aPromptBecomesCandidatesOnceItsCheckpointArrives() throws Exception {
         String run = "run-a";
         // The prompt first: it must wait for its checkpoint, which arrives a moment later.
-        CompletableFuture<Void> acked = send("prompts", EventCodec.encode(prompt("pa", run, 4, List.of(1, 0), 1)));
+        CompletableFuture<Void> acked = send("prompts", EventCodec.encode(prompt("pa", run, 4, List.of(1, 0), 1,
+                MaskSemantics.OFFICIAL_ALL_ONES)));
         connector.source("checkpoints").send(EventCodec.encode(checkpoint(run, 1)));
 
         awaitTrue(() -> candidates.received().size() == 4, "4 candidates");
@@ -75,6 +77,7 @@ class PromptListenerTest {
             assertEquals(1, c.policyVersion());
             assertEquals("embedded", c.backend());
             assertEquals("cpu", c.target());
+            assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, c.maskSemantics(), "copied from the prompt");
             assertEquals(List.of(1, 0), c.trace().promptTokens());
             assertEquals(SPACE.render(c.trace().completionTokens()), c.program());
             assertEquals(0, c.trace().completionTokens().get(1), "CUDA-only alternative masked on the CPU");
@@ -82,7 +85,8 @@ class PromptListenerTest {
         }
 
         // Redelivery of the same prompt: acknowledged, nothing emitted twice.
-        send("prompts", EventCodec.encode(prompt("pa", run, 4, List.of(1, 0), 1))).get(5, TimeUnit.SECONDS);
+        send("prompts", EventCodec.encode(prompt("pa", run, 4, List.of(1, 0), 1, MaskSemantics.OFFICIAL_ALL_ONES)))
+                .get(5, TimeUnit.SECONDS);
         assertEquals(4, candidates.received().size());
     }
 
@@ -91,7 +95,8 @@ class PromptListenerTest {
         String run = "run-b";
         connector.source("checkpoints").send(EventCodec.encode(checkpoint(run, 0)));
         CompletableFuture<Void> bad = send("prompts", "{\"schemaVersion\":1,\"promptId\":\"x\"");
-        CompletableFuture<Void> good = send("prompts", EventCodec.encode(prompt("pb", run, 2, null, 0)));
+        CompletableFuture<Void> good = send("prompts", EventCodec.encode(prompt("pb", run, 2, null, 0,
+                MaskSemantics.AS_SPECIFIED)));
 
         Throwable reason = null;
         try {
@@ -107,11 +112,13 @@ class PromptListenerTest {
         awaitTrue(() -> candidates.received().size() == 2, "2 candidates of the good prompt");
         CandidateEvent c = EventCodec.candidate(candidates.received().get(0).getPayload());
         assertEquals(List.of(ProgramSpacePolicy.NO_PARENT, ProgramSpacePolicy.NO_PARENT), c.trace().promptTokens());
+        assertEquals(MaskSemantics.AS_SPECIFIED, c.maskSemantics());
     }
 
     @Test
     void aPromptOfARunWithoutPolicyIsNackedWithTheReason() {
-        CompletableFuture<Void> orphan = send("prompts", EventCodec.encode(prompt("pc", "run-none", 1, null, 0)));
+        CompletableFuture<Void> orphan = send("prompts", EventCodec.encode(prompt("pc", "run-none", 1, null, 0,
+                null)));
         try {
             orphan.get(10, TimeUnit.SECONDS);
             fail("a prompt without policy must be nacked");
@@ -144,9 +151,10 @@ class PromptListenerTest {
                 ProgramSpacePolicy.initial(List.of(3, 2), 1.0), null, System.currentTimeMillis());
     }
 
-    private static PromptEvent prompt(String id, String run, int samples, List<Integer> parent, long version) {
+    private static PromptEvent prompt(String id, String run, int samples, List<Integer> parent, long version,
+                                      MaskSemantics mask) {
         ParentState state = parent == null ? null : new ParentState("s-" + id, "code", parent, 50.0);
         return new PromptEvent(Event.CURRENT_SCHEMA, id, run, 1, 0, "toy", state, "prompt", samples, version, "cpu",
-                System.currentTimeMillis());
+                mask, System.currentTimeMillis());
     }
 }

@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 
 import java.util.List;
 
-/** A training run: its configuration (JSON of RunConfig), where it is, and the best candidate so far. */
+/**
+ * A training run: its configuration (JSON of RunConfig), its mask semantics (wire name; null for runs from before
+ * the column), where it is, and the best candidate so far.
+ */
 @Entity
 @Table(name = "runs")
 public class Run extends PanacheEntityBase {
@@ -19,6 +22,8 @@ public class Run extends PanacheEntityBase {
     @Column(name = "problem_id")
     public String problemId;
     public String config;
+    @Column(name = "mask_semantics")
+    public String maskSemantics;
     @Enumerated(EnumType.STRING)
     public RunStatus status;
     @Column(name = "current_step")

@@ -1,8 +1,13 @@
 package io.tttdiscover.trainer.rest;
 
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.trainer.service.RunConfig;
 
-/** POST /runs body; every field is optional (see {@link RunConfig#withDefaults}). */
+/**
+ * POST /runs body; every field is optional (see {@link RunConfig#withDefaults}).
+ *
+ * @param maskSemantics "as-specified" or "official-all-ones"; absent: the problem pack's default
+ */
 public record RunRequest(
         String problemId,
         Integer steps,
@@ -17,10 +22,16 @@ public record RunRequest(
         String warmStart,
         Integer groupDeadlineSeconds,
         String baseModel,
-        Integer loraRank) {
+        Integer loraRank,
+        String maskSemantics) {
 
     RunConfig toConfig() {
         return RunConfig.withDefaults(problemId, steps, groupsPerBatch, groupSize, target, seed, learningRate, klCoef,
                 advantage, trainingBackend, warmStart, groupDeadlineSeconds, baseModel, loraRank);
+    }
+
+    /** @throws IllegalArgumentException naming the accepted values, for an unknown one */
+    MaskSemantics requestedMaskSemantics() {
+        return maskSemantics == null ? null : MaskSemantics.parse(maskSemantics);
     }
 }

@@ -42,9 +42,10 @@ public class RunResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(RunRequest request) {
+        RunRequest body = request == null ? emptyRequest() : request;
         Run run;
         try {
-            run = runs.create((request == null ? emptyRequest() : request).toConfig());
+            run = runs.create(body.toConfig(), body.requestedMaskSemantics());
         } catch (IllegalArgumentException e) {
             return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
         }
@@ -113,7 +114,8 @@ public class RunResource {
     }
 
     private static RunRequest emptyRequest() {
-        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     private static NotFoundException notFound(String id) {

@@ -5,9 +5,14 @@ import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.trainer.domain.Run;
 import io.tttdiscover.trainer.service.RunConfig;
 
-/** A run as the API shows it. */
-public record RunView(String id, String problemId, String status, RunConfig config, int currentStep, int stepsDone,
-                      Double bestRuntimeUs, String bestCandidateId, long createdAt, Long finishedAt, String message) {
+/**
+ * A run as the API shows it.
+ *
+ * @param maskSemantics what the run's candidates are evaluated with; null for a run from before it was recorded
+ */
+public record RunView(String id, String problemId, String status, RunConfig config, String maskSemantics,
+                      int currentStep, int stepsDone, Double bestRuntimeUs, String bestCandidateId, long createdAt,
+                      Long finishedAt, String message) {
 
     static RunView of(Run run) {
         RunConfig config;
@@ -16,7 +21,7 @@ public record RunView(String id, String problemId, String status, RunConfig conf
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("run " + run.id + " has an unreadable config", e);
         }
-        return new RunView(run.id, run.problemId, run.status.name(), config, run.currentStep, run.stepsDone,
-                run.bestRuntimeUs, run.bestCandidateId, run.createdAt, run.finishedAt, run.message);
+        return new RunView(run.id, run.problemId, run.status.name(), config, run.maskSemantics, run.currentStep,
+                run.stepsDone, run.bestRuntimeUs, run.bestCandidateId, run.createdAt, run.finishedAt, run.message);
     }
 }

@@ -3,6 +3,7 @@ package io.tttdiscover.trainer.service;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
@@ -55,6 +56,7 @@ final class RunLoop {
 
     private final String runId;
     private final RunConfig config;
+    private final MaskSemantics maskSemantics;
     private final ProblemPack pack;
     private final TrainingBackend backend;
     private final RunStore store;
@@ -70,10 +72,11 @@ final class RunLoop {
     private StepInProgress current;
     private boolean finished;
 
-    RunLoop(String runId, RunConfig config, ProblemPack pack, TrainingBackend backend, RunStore store,
-            EventPublisher publisher, ScheduledExecutorService timers, Runnable onFinished) {
+    RunLoop(String runId, RunConfig config, MaskSemantics maskSemantics, ProblemPack pack, TrainingBackend backend,
+            RunStore store, EventPublisher publisher, ScheduledExecutorService timers, Runnable onFinished) {
         this.runId = runId;
         this.config = config;
+        this.maskSemantics = maskSemantics;
         this.pack = pack;
         this.backend = backend;
         this.store = store;
@@ -158,7 +161,7 @@ final class RunLoop {
                     ? null : pack.renderPrompt(parent.code(), parentRuntime);
             PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step, g), runId, step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
-                    rendered, config.groupSize(), version, config.target(), System.currentTimeMillis());
+                    rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis());
             await(publisher.prompt(prompt).toCompletableFuture(), "prompt " + prompt.promptId());
         }
         StepInProgress collecting = current;

@@ -2,6 +2,7 @@ package io.tttdiscover.trainer.service;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.spi.TrainingBackend;
@@ -63,13 +64,18 @@ public class RunService {
         timers.shutdownNow();
     }
 
-    /** @throws IllegalArgumentException for an unknown problem or backend, or a bad setting */
-    public Run create(RunConfig config) {
+    /**
+     * @param requestedMask the run's mask semantics; null: the problem pack's default
+     * @throws IllegalArgumentException for an unknown problem or backend, or a bad setting
+     */
+    public Run create(RunConfig config, MaskSemantics requestedMask) {
         ProblemPack pack = ProblemPack.load(Path.of(problemsDir), config.problemId());
+        MaskSemantics mask = requestedMask != null ? requestedMask : pack.maskSemantics();
         TrainingBackend backend = backend(config.trainingBackend());
         String id = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        Run run = store.create(id, config);
-        RunLoop loop = new RunLoop(id, config, pack, backend, store, publisher, timers, () -> active.remove(id));
+        Run run = store.create(id, config, mask);
+        RunLoop loop = new RunLoop(id, config, mask, pack, backend, store, publisher, timers,
+                () -> active.remove(id));
         active.put(id, loop);
         loop.start();
         return run;

@@ -2,6 +2,7 @@ package io.tttdiscover.trainer.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
@@ -24,11 +25,12 @@ import java.util.function.Consumer;
 public class RunStore implements CheckpointLookup {
 
     @Transactional
-    public Run create(String id, RunConfig config) {
+    public Run create(String id, RunConfig config, MaskSemantics maskSemantics) {
         Run run = new Run();
         run.id = id;
         run.problemId = config.problemId();
         run.config = EventCodec.encode(config);
+        run.maskSemantics = maskSemantics.wire();
         run.status = RunStatus.CREATED;
         run.createdAt = System.currentTimeMillis();
         run.persist();

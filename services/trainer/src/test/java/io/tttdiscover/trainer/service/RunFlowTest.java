@@ -9,6 +9,7 @@ import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MalformedEventException;
+import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
@@ -183,6 +184,33 @@ class RunFlowTest {
     }
 
     @Test
+    void maskSemanticsIsChosenPerRunAndDefaultsToThePacks() {
+        String asked = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":1,\"groupSize\":1,"
+                + "\"maskSemantics\":\"as-specified\"}");
+        String packDefault = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":1,\"groupSize\":1}");
+        assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, TOY.maskSemantics(), "the toy pack's default");
+
+        given().get("/runs/" + asked).then().statusCode(200).body("maskSemantics", equalTo("as-specified"));
+        given().get("/runs/" + packDefault).then().statusCode(200).body("maskSemantics", equalTo("official-all-ones"));
+        given().get("/runs").then().statusCode(200)
+                .body("find { it.id == '" + asked + "' }.maskSemantics", equalTo("as-specified"));
+
+        await(() -> promptsOf(asked).size() == 1 && promptsOf(packDefault).size() == 1);
+        assertEquals(MaskSemantics.AS_SPECIFIED, promptsOf(asked).get(0).maskSemantics());
+        assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, promptsOf(packDefault).get(0).maskSemantics());
+        given().post("/runs/" + asked + "/stop").then().statusCode(200);
+        given().post("/runs/" + packDefault + "/stop").then().statusCode(200);
+    }
+
+    @Test
+    void anUnknownMaskSemanticsIsABadRequestThatNamesTheKnownOnes() {
+        given().contentType(ContentType.JSON).body("{\"problemId\":\"toy\",\"maskSemantics\":\"all-zeros\"}")
+                .post("/runs").then().statusCode(400)
+                .body("error", equalTo("maskSemantics must be one of as-specified, official-all-ones, "
+                        + "was 'all-zeros'"));
+    }
+
+    @Test
     void aRunCanBeStopped() {
         String runId = createRun("{\"problemId\":\"toy\",\"steps\":3,\"groupsPerBatch\":1,\"groupSize\":2}");
         await(() -> promptsOf(runId).size() == 1);
@@ -213,7 +241,8 @@ class RunFlowTest {
                 prompt.runId(), prompt.step(), prompt.group(), sample, "toy", prompt.parent().stateId(),
                 prompt.policyVersion(), "embedded",
                 TOY.programSpace().render(choices) + "\n# " + candidateId,
-                new TokenTrace(parent, choices, logprobs, null), "cpu", System.currentTimeMillis());
+                new TokenTrace(parent, choices, logprobs, null), "cpu", prompt.maskSemantics(),
+                System.currentTimeMillis());
         boolean ok = runtimeUs != null;
         return new RewardEvent(Event.CURRENT_SCHEMA, prompt.runId(), prompt.step(), prompt.group(), sample, "toy",
                 ok ? RewardStatus.OK : RewardStatus.INCORRECT, ok ? null : "mismatch",

@@ -1,0 +1,46 @@
+package io.tttdiscover.cli.command;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code discover run}'s flags as the POST /runs body carries them. */
+class RunCommandTest {
+
+    @Test
+    void maskSemanticsGoesIntoTheRunRequestByItsWireName() {
+        Map<String, Object> body = parse("--mask-semantics", "official-all-ones", "--seed", "3").request("cpu");
+        assertEquals("official-all-ones", body.get("maskSemantics"));
+        assertEquals(3L, body.get("seed"));
+    }
+
+    @Test
+    void withoutTheFlagTheTrainerAppliesThePacksDefault() {
+        assertFalse(parse().request("cpu").containsKey("maskSemantics"));
+    }
+
+    @Test
+    void anUnknownMaskSemanticsFailsBeforeAnythingStartsAndNamesTheKnownOnes() {
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--mask-semantics", "all-zeros"));
+        assertTrue(e.getMessage().contains("as-specified, official-all-ones"), e.getMessage());
+    }
+
+    @Test
+    void theHelpListsTheFlag() {
+        String help = new CommandLine(new RunCommand()).getUsageMessage();
+        assertTrue(help.contains("--mask-semantics"), help);
+    }
+
+    private static RunCommand parse(String... args) {
+        RunCommand command = new RunCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+}
