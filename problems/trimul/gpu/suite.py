@@ -4,7 +4,7 @@ autotune per shape), our warm worker's score against a cold run of the official 
 (official_cold.py), the spread of repeated warm evaluations, and throughput on a fixed mixed set
 (those kernels plus a wrong, a crashing, a hanging and a non-parsing candidate), warm versus cold.
 
-    python3 problems/trimul/gpu/suite.py --out DIR --stage warm|cold|cold-cpu-cauchy|report [--repeats N]
+    python3 problems/trimul/gpu/suite.py --out DIR --stage warm|cold|cold-cpu-cauchy|launch-bound|report [--repeats N]
 
 Stages can run as separate commands on one machine (each stays under the GPU machine's 10-minute
 command limit); each writes DIR/<stage>.json and `report` prints the table from what is there.
@@ -36,6 +36,9 @@ import program_space  # noqa: E402
 SPACE = {  # program-space programs, by choice names
     "space-fast": {"input_norm": "triton_row_block", "projections": "triton_fused_gate_mask_fp16",
                    "precision": "float16", "contraction": "bmm_contiguous", "output": "triton_fused_norm_gate_proj"},
+    "space-fast-rowkernel": {"input_norm": "triton_row_kernel", "projections": "triton_fused_gate_mask_fp16",
+                             "precision": "bfloat16", "contraction": "matmul_views",
+                             "output": "triton_fused_norm_gate_proj"},
     "space-medium": {"projections": "fused_concat", "precision": "float16", "contraction": "bmm_contiguous",
                      "output": "fused_inplace_mm"},
     "space-slow": {},
@@ -48,8 +51,9 @@ FILES = {  # Triton kernels compiled and autotuned per shape (the case the first
     "hanging": os.path.join(TESTS, "hack_infinite_loop.py"),
     "syntax": os.path.join(TESTS, "hack_syntax_error.py"),
 }
-HONEST = list(SPACE) + ["triton-autotune-shape", "triton-autotune-ln"]
+HONEST = ["space-fast", "space-medium", "space-slow", "triton-autotune-shape", "triton-autotune-ln"]
 MIXED = HONEST + ["wrong", "crashing", "hanging", "syntax"]
+LAUNCH_BOUND = ["space-fast", "space-fast-rowkernel"]  # --stage launch-bound: fused Triton, ~1.8 ms
 HANG_TIMEOUT = 12
 
 
@@ -98,23 +102,23 @@ def brief(res):
         "benchmarks": [(b["name"], round(b["mean_us"], 1), round(b["std_us"], 1), b["runs"]) for b in res["benchmarks"]]}
 
 
-def stage_warm(out, codes, repeats):
+def stage_warm(out, codes, repeats, mixed=MIXED, honest=HONEST):
     w = Worker(out)
     t_ready = time.time()
-    for name in MIXED:
+    for name in mixed:
         w.send(name, codes[name], HANG_TIMEOUT if name == "hanging" else None)
     first = {}
-    for _ in MIXED:
+    for _ in mixed:
         res = w.receive()
         first[res["id"]] = brief(res)
         print("warm %-22s %-13s %10s us  %6.1f s  %s" % (res["id"], res["status"], "%.1f" % res["score_us"]
               if res["score_us"] else "-", res["timings_ms"]["total"] / 1e3, res["message"][:90]), flush=True)
     steady = time.time() - t_ready
-    reps = {name: [] for name in HONEST}
+    reps = {name: [] for name in honest}
     for i in range(repeats):
-        for name in HONEST:
+        for name in honest:
             w.send("%s#%d" % (name, i + 1), codes[name])
-    for i in range(repeats * len(HONEST)):
+    for i in range(repeats * len(honest)):
         res = w.receive()
         name = res["id"].split("#")[0]
         reps[name].append(brief(res))
@@ -146,6 +150,7 @@ def report(out):
         path = os.path.join(out, stage + ".json")
         return json.load(open(path)) if os.path.exists(path) else None
     warm, cold, cpu = load("warm"), load("cold"), load("cold-cpu-cauchy")
+    lb = load("launch-bound")
     hw = warm["hardware"] if warm else {}
     print("\n==== TriMul evaluator parity on %s (driver %s, torch %s, triton %s)" % (
         hw.get("gpu_name"), hw.get("driver"), hw.get("torch"), hw.get("triton")))
@@ -164,6 +169,19 @@ def report(out):
         print("%-22s %11s %22s %11s %8s %9s" % (name, "%.1f" % mean if mean else "-",
               "/".join("%.0f" % s for s in scores) or "-", "%.1f" % c if c else "-",
               "%+.2f" % diff if diff is not None else "-", "%.2f" % spread if spread is not None else "-"))
+    if lb:  # the launch-bound kernels, warm and cold in one command
+        for name in LAUNCH_BOUND:
+            scores = [r["score_us"] for r in [lb["warm"]["first"][name]] + lb["warm"]["repeats"][name] if r["score_us"]]
+            c = lb["cold"]["results"][name]["score_us"]
+            mean = sum(scores) / len(scores) if scores else None
+            spread = 100 * (max(scores) - min(scores)) / mean if len(scores) > 1 else None
+            diff = 100 * (mean - c) / c if mean and c else None
+            rows[name + " (launch-bound run)"] = {"warm_scores": scores, "warm_mean": mean, "cold": c,
+                                                  "diff_pct": diff, "spread_pct": spread}
+            print("%-22s %11s %22s %11s %8s %9s  (launch-bound run)" % (
+                name, "%.1f" % mean if mean else "-", "/".join("%.0f" % x for x in scores) or "-",
+                "%.1f" % c if c else "-", "%+.2f" % diff if diff is not None else "-",
+                "%.2f" % spread if spread is not None else "-"))
     if warm and cold:
         n = len(MIXED)
         print("throughput, %d mixed candidates: warm %.1f s (%.0f/h; worker start %.1f s more), cold official flow "
@@ -187,7 +205,7 @@ def report(out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--stage", required=True, choices=("warm", "cold", "cold-cpu-cauchy", "report"))
+    ap.add_argument("--stage", required=True, choices=("warm", "cold", "cold-cpu-cauchy", "launch-bound", "report"))
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -197,6 +215,9 @@ def main():
     codes = sources()
     if args.stage == "warm":
         res = stage_warm(args.out, codes, args.repeats)
+    elif args.stage == "launch-bound":
+        res = {"warm": stage_warm(args.out, codes, args.repeats, LAUNCH_BOUND, LAUNCH_BOUND),
+               "cold": stage_cold(args.out, codes, LAUNCH_BOUND)}
     elif args.stage == "cold":
         res = stage_cold(args.out, codes, MIXED)
     else:
