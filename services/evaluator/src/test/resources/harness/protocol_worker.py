@@ -37,4 +37,7 @@ for raw in sys.stdin:
                           "tests": {"passed": 2, "total": 2}, "checks_fired": [],
                           "hardware": {"device": "cpu", "pid": os.getpid()}, "mask_semantics": mask,
                           "timings_ms": {"static": 1.0, "load": 2.0, "test": 3.0, "benchmark": 4.0, "total": 10.0},
-                          "timeout_s": req["timeout_s"]}), flush=True)
+                          "timeout_s": req["timeout_s"],
+                          "isolation": {"net_ns": True, "mount_ns": True, "pid_ns": False, "read_only": True,
+                                        "unprivileged": True, "no_new_privs": True, "uid": 61000,
+                                        "errors": ["unshare: Operation not permitted"]}}), flush=True)

@@ -47,7 +47,8 @@ class EventCodecTest {
 
         RewardEvent reward = new RewardEvent(1, "run-1", 2, 0, 0, "trimul", RewardStatus.OK, "", 12.5, 120.0,
                 List.of(new BenchmarkStat("n32", 120, 1.5, 10, 118)), new TestSummary(5, 5), List.of(),
-                new EvaluatorInfo("1", "host", "w0", "cpu", null, null, "1.13", null, "3.11", "as-specified"),
+                new EvaluatorInfo("1", "host", "w0", "cpu", null, null, "1.13", null, "3.11", "as-specified",
+                        "net,mount,pid,read-only,uid 61000,no-new-privs"),
                 new EvaluationTimings(1000, 1010, 1020, 2020, 1, 200, 700), candidate);
         RewardEvent decoded = EventCodec.reward(EventCodec.encode(reward));
         assertEquals(reward, decoded);

@@ -47,7 +47,7 @@ class RunReportTest {
         CandidateEvent c = new CandidateEvent(1, "c", "p", "run-1", 0, 0, 0, "trimul", null, 0, "embedded", "code",
                 null, "cpu", MaskSemantics.AS_SPECIFIED, 0);
         EvaluatorInfo info = recordedMask == null ? null
-                : new EvaluatorInfo("1", "host", "slot-0", "cpu", null, null, null, null, null, recordedMask);
+                : new EvaluatorInfo("1", "host", "slot-0", "cpu", null, null, null, null, null, recordedMask, null);
         return new RewardEvent(1, "run-1", 0, 0, 0, "trimul", RewardStatus.OK, null, 1, 1.0, List.of(), null,
                 List.of(), info, new EvaluationTimings(0, 0, 10, 20, 0, 0, 0), c);
     }

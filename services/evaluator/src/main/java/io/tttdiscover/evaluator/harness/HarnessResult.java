@@ -20,7 +20,8 @@ public record HarnessResult(
         List<String> checksFired,
         Hardware hardware,
         String maskSemantics,
-        Timings timingsMs) {
+        Timings timingsMs,
+        Isolation isolation) {
 
     public record Benchmark(String name, Integer seqlen, Integer bs, Integer dim, double meanUs, double stdUs,
                             int runs, double bestUs) {
@@ -31,6 +32,41 @@ public record HarnessResult(
 
     public record Hardware(String device, String gpuName, String driver, String torch, String triton, String python,
                            String cpu) {
+    }
+
+    /** What the OS sandbox applied to the candidate's process (harness/isolation.py); absent without a child. */
+    public record Isolation(Boolean netNs, Boolean mountNs, Boolean pidNs, Boolean readOnly, Boolean unprivileged,
+                            Boolean noNewPrivs, Integer uid, Boolean userNs, List<String> errors) {
+
+        /** One line for the reward event: the layers that held, then the steps the host refused. */
+        public String summary() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (Boolean.TRUE.equals(netNs)) {
+                parts.add("net");
+            }
+            if (Boolean.TRUE.equals(mountNs)) {
+                parts.add("mount");
+            }
+            if (Boolean.TRUE.equals(pidNs)) {
+                parts.add("pid");
+            }
+            if (Boolean.TRUE.equals(readOnly)) {
+                parts.add("read-only");
+            }
+            if (uid != null) {
+                parts.add("uid " + uid);
+            } else if (Boolean.TRUE.equals(userNs)) {
+                parts.add("user-ns");
+            }
+            if (!Boolean.TRUE.equals(unprivileged)) {
+                parts.add("PRIVILEGED");
+            }
+            if (Boolean.TRUE.equals(noNewPrivs)) {
+                parts.add("no-new-privs");
+            }
+            String line = String.join(",", parts);
+            return errors == null || errors.isEmpty() ? line : line + "; refused: " + String.join("; ", errors);
+        }
     }
 
     /** Milliseconds per harness phase. */

@@ -140,7 +140,9 @@ public final class PackHarness implements AutoCloseable {
                 ? " pid " + reply.ready().pid() : "");
         return new EvaluatorInfo(evaluatorVersion, host, worker, hw == null ? device : hw.device(),
                 hw == null ? null : hw.gpuName(), hw == null ? null : hw.driver(), hw == null ? null : hw.torch(),
-                hw == null ? null : hw.triton(), hw == null ? null : hw.python(), mask);
+                hw == null ? null : hw.triton(), hw == null ? null : hw.python(), mask,
+                reply.result() == null || reply.result().isolation() == null ? null
+                        : reply.result().isolation().summary());
     }
 
     private static RewardStatus statusOf(String harnessStatus) {

@@ -28,7 +28,7 @@ public class EvaluatorIdentity {
 
     /** The identity alone, for rewards no harness produced. */
     public EvaluatorInfo bare() {
-        return new EvaluatorInfo(version, host, null, null, null, null, null, null, null, null);
+        return new EvaluatorInfo(version, host, null, null, null, null, null, null, null, null, null);
     }
 
     private static String hostName() {

@@ -54,6 +54,15 @@ class PackHarnessTest {
     }
 
     @Test
+    void whatTheSandboxAppliedIsRecordedWithTheReward() throws Exception {
+        RewardEvent r = harness.evaluate(candidate("c-sandbox", "x", null), 0);
+        assertEquals("net,mount,read-only,uid 61000,no-new-privs; refused: unshare: Operation not permitted",
+                r.evaluator().sandbox());
+        RewardEvent hung = harness.evaluate(candidate("c-sandbox-hang", "HANG", null), 0);
+        assertEquals(null, hung.evaluator().sandbox(), "no result, no claim");
+    }
+
+    @Test
     void aCandidateWithoutOneGetsTheWorkersStartupSetting() throws Exception {
         RewardEvent r = harness.evaluate(candidate("c-none", "x", null), 0);
         assertEquals(RewardStatus.OK, r.status(), r.message());

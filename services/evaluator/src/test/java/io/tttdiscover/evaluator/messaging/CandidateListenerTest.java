@@ -107,6 +107,9 @@ class CandidateListenerTest {
         assertEquals(RewardStatus.OK, r.status(), r.message());
         assertEquals("official-all-ones", r.evaluator().maskSemantics(), "the workers start with as-specified");
         assertEquals(MaskSemantics.OFFICIAL_ALL_ONES, r.candidate().maskSemantics());
+        String sandbox = r.evaluator().sandbox();
+        assertTrue(sandbox != null && sandbox.contains("no-new-privs") && !sandbox.contains("PRIVILEGED"),
+                "the real harness reports an unprivileged sandbox: " + sandbox);
     }
 
     @Test
