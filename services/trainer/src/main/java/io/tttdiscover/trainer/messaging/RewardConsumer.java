@@ -3,15 +3,21 @@ package io.tttdiscover.trainer.messaging;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.service.ProblemPacks;
 import io.tttdiscover.trainer.service.RunService;
+import io.tttdiscover.trainer.service.RunStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.Optional;
+
 /**
- * rewards in. A record that does not decode throws here, which nacks it: the dead-letter-queue failure strategy moves
- * it to {@code rewards.dlq} with the reason, and consumption goes on. Storing is idempotent by candidate id; only a
- * first delivery reaches the run.
+ * rewards in. A record that does not decode, or a reward that {@link RewardCheck} refuses (unknown run, a prompt this
+ * trainer never published, an impossible value), throws here, which nacks it: the dead-letter-queue failure strategy
+ * moves it to {@code rewards.dlq} with the reason, and consumption goes on. Storing is idempotent by candidate id;
+ * only a first delivery reaches the run.
  */
 @ApplicationScoped
 public class RewardConsumer {
@@ -19,10 +25,22 @@ public class RewardConsumer {
     @Inject
     RunService runs;
 
+    @Inject
+    RunStore store;
+
+    @Inject
+    ProblemPacks packs;
+
     @Incoming("rewards")
     @Blocking
     public void consume(String payload) {
         RewardEvent reward = EventCodec.reward(payload);
+        Optional<Run> run = store.run(reward.runId());
+        double scale = run.map(r -> packs.get(r.problemId).rewardScale()).orElse(0.0);
+        Optional<String> refusal = RewardCheck.refusal(reward, run, scale);
+        if (refusal.isPresent()) {
+            throw new IllegalArgumentException("refused: " + refusal.get());
+        }
         runs.onReward(reward);
     }
 }

@@ -171,7 +171,7 @@ final class RunLoop {
     }
 
     private String promptId(int step, int group) {
-        return runId + "-s" + step + "-g" + group;
+        return PromptIds.of(runId, step, group);
     }
 
     private void accept(RewardEvent reward) {

@@ -68,6 +68,41 @@ class RealBrokerTest {
     }
 
     @Test
+    void aForgedRewardAndOneForAnUnknownRunAreDeadLettersWithTheirReason() {
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":1,\"groupSize\":2}")
+                .post("/runs").then().statusCode(201).extract().path("id");
+        poll(Topics.PROMPTS, r -> EventCodec.prompt(r.value()).runId().equals(runId), 1);
+        String prompt = runId + "-s0-g0";
+        String forged = rewardJson(runId, prompt, 1e308, 0.0);
+        String unknown = rewardJson("run-nobody", "run-nobody-s0-g0", 1.0, 100.0);
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.REWARDS, runId, forged));
+            producer.send(new ProducerRecord<>(Topics.REWARDS, "run-nobody", unknown));
+        }
+        for (var expected : Map.of(forged, "finite positive runtime", unknown, "unknown run run-nobody").entrySet()) {
+            ConsumerRecord<String, String> dead = poll(Topics.deadLetter(Topics.REWARDS),
+                    r -> expected.getKey().equals(r.value()), 1).get(0);
+            String reason = new String(dead.headers().lastHeader(Topics.DEAD_LETTER_REASON_HEADER).value(),
+                    StandardCharsets.UTF_8);
+            assertTrue(reason.contains(expected.getValue()), reason);
+        }
+        given().get("/runs/" + runId).then().statusCode(200)
+                .body("bestRuntimeUs", org.hamcrest.Matchers.nullValue());
+        given().post("/runs/" + runId + "/stop").then().statusCode(200);
+    }
+
+    private static String rewardJson(String runId, String promptId, double reward, double runtimeUs) {
+        String candidateId = promptId + "-c0";
+        return "{\"schemaVersion\":1,\"runId\":\"" + runId + "\",\"step\":0,\"group\":0,\"sample\":0,"
+                + "\"problemId\":\"toy\",\"status\":\"OK\",\"reward\":" + reward + ",\"runtimeUs\":" + runtimeUs
+                + ",\"benchmarks\":[],\"checksFired\":[],\"candidate\":{\"schemaVersion\":1,\"candidateId\":\""
+                + candidateId + "\",\"promptId\":\"" + promptId + "\",\"runId\":\"" + runId + "\",\"step\":0,"
+                + "\"group\":0,\"sample\":0,\"problemId\":\"toy\",\"policyVersion\":0,\"backend\":\"embedded\","
+                + "\"program\":\"x\",\"target\":\"cpu\",\"createdAtMs\":0}}";
+    }
+
+    @Test
     void aRunPublishesItsFirstCheckpointAndPromptsKeyedAsTheContractSays() {
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":2,\"groupSize\":2}")

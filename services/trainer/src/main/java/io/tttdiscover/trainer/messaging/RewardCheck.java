@@ -1,0 +1,79 @@
+package io.tttdiscover.trainer.messaging;
+
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.service.RunConfig;
+import io.tttdiscover.trainer.service.PromptIds;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * Whether a decoded reward may enter a run: the trainer counts only rewards for work it asked for, with values that
+ * can be true. Anything else (a reward for an unknown run, for a prompt this trainer never published, for a step not
+ * yet reached, or with an impossible reward) is refused with a reason, which sends it to {@code rewards.dlq}: a forged
+ * or corrupt reward must not become a run's best program or its training signal.
+ */
+public final class RewardCheck {
+    /** Relative slack between a reward and reward_scale / runtime (both travel as JSON doubles). */
+    private static final double RELATIVE_SLACK = 1e-9;
+
+    private RewardCheck() {
+    }
+
+    /** Why the reward is refused, or empty when it may be stored and counted. */
+    public static Optional<String> refusal(RewardEvent r, Optional<Run> found, double rewardScale) {
+        if (found.isEmpty()) {
+            return Optional.of("reward for unknown run " + r.runId());
+        }
+        Run run = found.get();
+        RunConfig config = config(run);
+        if (!run.problemId.equals(r.problemId())) {
+            return Optional.of("reward for problem " + r.problemId() + " but run " + run.id + " is on " + run.problemId);
+        }
+        if (r.step() < 0 || r.step() > run.currentStep) {
+            return Optional.of("reward for step " + r.step() + " of run " + run.id + ", which has reached step "
+                    + run.currentStep);
+        }
+        if (r.group() < 0 || r.group() >= config.groupsPerBatch()) {
+            return Optional.of("reward for group " + r.group() + " of run " + run.id + ", which has "
+                    + config.groupsPerBatch() + " groups a step");
+        }
+        CandidateEvent c = r.candidate();
+        String prompt = PromptIds.of(run.id, r.step(), r.group());
+        if (c == null || !run.id.equals(c.runId()) || c.step() != r.step() || c.group() != r.group()
+                || !prompt.equals(c.promptId())) {
+            return Optional.of("reward for a candidate of no prompt this trainer published (expected prompt " + prompt
+                    + ", candidate " + r.candidateId() + ")");
+        }
+        double reward = r.reward();
+        if (!Double.isFinite(reward) || reward < 0) {
+            return Optional.of("reward " + reward + " is not a finite non-negative number");
+        }
+        if (!r.status().success()) {
+            return reward == 0.0 ? Optional.empty()
+                    : Optional.of("a " + r.status() + " reward must be 0, was " + reward);
+        }
+        Double runtime = r.runtimeUs();
+        if (runtime == null || !Double.isFinite(runtime) || runtime <= 0) {
+            return Optional.of("a " + r.status() + " reward needs a finite positive runtime, had " + runtime);
+        }
+        double expected = rewardScale / runtime;
+        if (Math.abs(reward - expected) > RELATIVE_SLACK * expected) {
+            return Optional.of("reward " + reward + " does not match reward_scale / runtime = " + rewardScale + " / "
+                    + runtime + " = " + expected);
+        }
+        return Optional.empty();
+    }
+
+    private static RunConfig config(Run run) {
+        try {
+            return EventCodec.mapper().readValue(run.config, RunConfig.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("run " + run.id + " has an unreadable configuration", e);
+        }
+    }
+}

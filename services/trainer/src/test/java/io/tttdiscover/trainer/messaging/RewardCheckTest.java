@@ -1,0 +1,80 @@
+package io.tttdiscover.trainer.messaging;
+
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.RewardStatus;
+import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.domain.RunStatus;
+import io.tttdiscover.trainer.service.RunConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a reward must be to enter a run (the probes of a hostile user: forged, out of range, for nothing asked). */
+class RewardCheckTest {
+    private static final double SCALE = 1500.0;
+
+    private static Run run() {
+        Run run = new Run();
+        run.id = "run-a";
+        run.problemId = "trimul";
+        run.status = RunStatus.RUNNING;
+        run.currentStep = 2;
+        run.config = EventCodec.encode(new RunConfig("trimul", 8, 2, 4, "cpu", 1, 0.1, 0.1, "entropic-adaptive",
+                "embedded", null, 60, null, 32));
+        return run;
+    }
+
+    private static RewardEvent reward(String runId, int step, int group, String promptId, RewardStatus status,
+                                      double reward, Double runtimeUs) {
+        String candidateId = promptId + "-c0";
+        CandidateEvent c = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId, promptId, runId, step, group, 0,
+                "trimul", null, 0, "embedded", "def custom_kernel(data): pass", null, "cpu", null, 0L);
+        return new RewardEvent(Event.CURRENT_SCHEMA, runId, step, group, 0, "trimul", status, null, reward, runtimeUs,
+                List.of(), null, List.of(), null, null, c);
+    }
+
+    private static Optional<String> check(RewardEvent r) {
+        return RewardCheck.refusal(r, Optional.of(run()), SCALE);
+    }
+
+    @Test
+    void anHonestRewardForAPublishedPromptPasses() {
+        assertEquals(Optional.empty(), check(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1500.0 / 9000.0,
+                9000.0)));
+        assertEquals(Optional.empty(), check(reward("run-a", 0, 0, "run-a-s0-g0", RewardStatus.INCORRECT, 0.0, null)),
+                "a failure of an earlier step (a late delivery) is stored");
+    }
+
+    @Test
+    void aForgedOrImpossibleRewardIsRefused() {
+        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 0.0), "finite positive runtime");
+        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 9000.0), "does not match");
+        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, Double.NaN, 9000.0), "not a finite");
+        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.REJECTED, 0.5, null), "must be 0");
+        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, -1.0, 9000.0), "non-negative");
+    }
+
+    @Test
+    void aRewardForWorkNeverAskedForIsRefused() {
+        assertEquals(Optional.of("reward for unknown run run-x"),
+                RewardCheck.refusal(reward("run-x", 0, 0, "run-x-s0-g0", RewardStatus.INCORRECT, 0.0, null),
+                        Optional.empty(), SCALE));
+        assertRefused(reward("run-a", 3, 0, "run-a-s3-g0", RewardStatus.INCORRECT, 0.0, null), "has reached step 2");
+        assertRefused(reward("run-a", 1, 2, "run-a-s1-g2", RewardStatus.INCORRECT, 0.0, null), "has 2 groups");
+        assertRefused(reward("run-a", 1, 0, "someone-elses-prompt", RewardStatus.INCORRECT, 0.0, null),
+                "no prompt this trainer published");
+    }
+
+    private static void assertRefused(RewardEvent r, String why) {
+        Optional<String> refusal = check(r);
+        assertTrue(refusal.isPresent() && refusal.get().contains(why), "expected a refusal with '" + why + "', got "
+                + refusal);
+    }
+}
