@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * rewards in. A record that does not decode, or a reward that {@link RewardCheck} refuses (unknown run, a prompt this
  * trainer never published, an impossible value), throws here, which nacks it: the dead-letter-queue failure strategy
- * moves it to {@code rewards.dlq} with the reason, and consumption goes on. Storing is idempotent by candidate id;
- * only a first delivery reaches the run.
+ * moves it to {@code rewards.dlq} with the reason, and consumption goes on. A database that cannot be reached is
+ * waited for ({@link DatabaseRetry}: consumption pauses, nothing is dead-lettered). Storing is idempotent by candidate
+ * id; only a first delivery reaches the run.
  */
 @ApplicationScoped
 public class RewardConsumer {
@@ -31,16 +32,22 @@ public class RewardConsumer {
     @Inject
     ProblemPacks packs;
 
+    DatabaseRetry retry = DatabaseRetry.standard();
+
     @Incoming("rewards")
     @Blocking
     public void consume(String payload) {
         RewardEvent reward = EventCodec.reward(payload);
-        Optional<Run> run = store.run(reward.runId());
+        String what = "reward for candidate " + reward.candidateId();
+        Optional<Run> run = retry.call(what, () -> store.run(reward.runId()));
         double scale = run.map(r -> packs.get(r.problemId).rewardScale()).orElse(0.0);
         Optional<String> refusal = RewardCheck.refusal(reward, run, scale);
         if (refusal.isPresent()) {
             throw new IllegalArgumentException("refused: " + refusal.get());
         }
-        runs.onReward(reward);
+        retry.call(what, () -> {
+            runs.onReward(reward);
+            return null;
+        });
     }
 }

@@ -1,0 +1,93 @@
+package io.tttdiscover.trainer.messaging;
+
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.function.Supplier;
+
+/**
+ * A database outage delays a reward, it never drops it: work that fails because the database cannot be reached is
+ * retried with a bounded backoff (the consumer's thread waits, so consumption pauses), while any other failure
+ * (a malformed or refused reward) is thrown at once, to the dead-letter topic.
+ */
+final class DatabaseRetry {
+    private static final Logger LOG = Logger.getLogger(DatabaseRetry.class);
+
+    private final long firstBackoffMs;
+    private final long maxBackoffMs;
+    private final Sleeper sleeper;
+
+    interface Sleeper {
+        void sleep(long ms) throws InterruptedException;
+    }
+
+    DatabaseRetry(long firstBackoffMs, long maxBackoffMs, Sleeper sleeper) {
+        this.firstBackoffMs = firstBackoffMs;
+        this.maxBackoffMs = maxBackoffMs;
+        this.sleeper = sleeper;
+    }
+
+    static DatabaseRetry standard() {
+        return new DatabaseRetry(250, 10_000, Thread::sleep);
+    }
+
+    <T> T call(String what, Supplier<T> work) {
+        long backoff = firstBackoffMs;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (!unreachable(e)) {
+                    throw e;
+                }
+                LOG.warnf("%s: the database cannot be reached (attempt %d: %s); retrying in %d ms", what, attempt,
+                        rootMessage(e), backoff);
+                try {
+                    sleeper.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(maxBackoffMs, backoff * 2);
+            }
+        }
+    }
+
+    /**
+     * True when the failure says the database is away rather than that the data is wrong: a connection-class
+     * SQLState (08: connection exception, 57P: operator intervention such as a shutdown, 53: insufficient
+     * resources), a transient or recoverable SQL exception, or the pool's acquisition timeout, anywhere in the chain.
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+                    return true;
+                }
+                String message = String.valueOf(sql.getMessage());
+                if (message.contains("Acquisition timeout")) {
+                    return true;
+                }
+            }
+            String type = t.getClass().getSimpleName();
+            if (type.equals("JDBCConnectionException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}
