@@ -59,8 +59,12 @@ public final class LocalStack implements AutoCloseable {
         return new LocalStack(ws, lock);
     }
 
+    /** Free space a local run needs where it keeps its broker data, database and logs. */
+    static final long MIN_FREE_BYTES = 1L << 30;
+
     /** Broker and database side by side (they are independent), then the topics. */
     public void startInfrastructure(StackOptions options, Consumer<String> say) {
+        requireFreeSpace(ws.root(), MIN_FREE_BYTES);
         long t0 = System.nanoTime();
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.startFresh(ws));
         CompletableFuture<EmbeddedPostgres> pg = options.dbUrl() == null
@@ -88,6 +92,21 @@ public final class LocalStack implements AutoCloseable {
             say.accept("postgres   using " + dbUrl);
         }
         KafkaBroker.createTopics(broker.bootstrapServers());
+    }
+
+    /** One line that says what is wrong when the disk is too full for a local run, before anything starts. */
+    static void requireFreeSpace(java.nio.file.Path dir, long needed) {
+        long free;
+        try {
+            free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return;  // unknown: let the run try
+        }
+        if (free < needed) {
+            throw new IllegalStateException(String.format("only %.0f MiB free on the disk of %s; a local run needs at "
+                    + "least %.0f MiB (free some space, or clone elsewhere)", free / 1048576.0, dir,
+                    needed / 1048576.0));
+        }
     }
 
     /** Only the broker, on the data and ports the last local run left (for replay). */
