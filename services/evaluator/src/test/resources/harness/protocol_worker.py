@@ -1,6 +1,7 @@
 """A worker that speaks the harness protocol (ready line, then one JSON result line per request line)
 and misbehaves on demand, to test the Java pool's handling of hangs, crashes and protocol errors.
-The program text picks the behaviour: HANG, CRASH, GARBAGE, SLOW_START (env), IGNORE_MASK (answers
+The program text picks the behaviour: HANG, CRASH, CRASH_ONCE:<marker file> (dies unless the marker
+exists, then creates it), GARBAGE, SLOW_START (env), IGNORE_MASK (answers
 with its startup mask semantics, as a worker that does not read the request's), else an OK result
 that applies the request's mask_semantics (else the startup one) and names the request's fields in
 its message."""
@@ -25,6 +26,9 @@ for raw in sys.stdin:
     elif code == "CRASH":
         sys.stderr.write("segfault, pretend\n")
         sys.stderr.flush()
+        os._exit(3)
+    elif code.startswith("CRASH_ONCE:") and not os.path.exists(code.split(":", 1)[1]):
+        open(code.split(":", 1)[1], "w").close()  # the next worker answers
         os._exit(3)
     elif code == "GARBAGE":
         print("this is not json", flush=True)

@@ -1,5 +1,7 @@
 package io.tttdiscover.evaluator.harness;
 
+import org.jboss.logging.Logger;
+
 import io.tttdiscover.protocol.event.BenchmarkStat;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.EvaluationTimings;
@@ -31,6 +33,8 @@ import java.util.stream.Stream;
  * their result lines to reward events. Any pack whose harness speaks the worker protocol can be scored this way.
  */
 public final class PackHarness implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PackHarness.class);
+
     private final ProblemPack pack;
     private final String device;
     private final Duration timeoutMargin;
@@ -63,8 +67,17 @@ public final class PackHarness implements AutoCloseable {
     public RewardEvent evaluate(CandidateEvent c, long receivedAtMs) throws InterruptedException {
         double harnessTimeoutS = pack.timeoutSeconds(device);
         Duration outer = Duration.ofMillis((long) (harnessTimeoutS * 1000)).plus(timeoutMargin);
-        WorkerReply reply = pool.evaluate(new WorkerRequest(c.candidateId(), c.program(), harnessTimeoutS,
-                c.maskSemantics()), outer);
+        WorkerRequest request = new WorkerRequest(c.candidateId(), c.program(), harnessTimeoutS, c.maskSemantics());
+        WorkerReply reply = pool.evaluate(request, outer);
+        if (reply.outcome() == WorkerReply.Outcome.DIED || reply.outcome() == WorkerReply.Outcome.PROTOCOL_ERROR) {
+            // The worker itself failed, not the candidate (which runs sandboxed in a child of the worker and can
+            // neither signal it nor write to its protocol): evaluate once more on a fresh worker.
+            LOG.warnf("candidate %s: the harness worker failed (%s: %s); evaluating it once more", c.candidateId(),
+                    reply.outcome(), reply.detail());
+            WorkerReply again = pool.evaluate(request, outer);
+            reply = again.outcome() == reply.outcome() ? again.withDetail("the harness worker failed twice on this "
+                    + "candidate (" + reply.detail() + "; then " + again.detail() + ")") : again;
+        }
         return reward(c, receivedAtMs, reply);
     }
 

@@ -11,6 +11,11 @@ package io.tttdiscover.evaluator.harness;
 public record WorkerReply(Outcome outcome, HarnessResult result, String detail, WorkerReady ready, int slot,
                           long startedAtMs, long finishedAtMs) {
 
+    /** The same reply with another detail (what the reward's message will say). */
+    public WorkerReply withDetail(String newDetail) {
+        return new WorkerReply(outcome, result, newDetail, ready, slot, startedAtMs, finishedAtMs);
+    }
+
     public enum Outcome {
         /** The worker answered with a well-formed result line. */
         ANSWERED,

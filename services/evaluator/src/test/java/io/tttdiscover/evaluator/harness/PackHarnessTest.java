@@ -54,6 +54,15 @@ class PackHarnessTest {
     }
 
     @Test
+    void aCandidateLostToADeadWorkerIsEvaluatedOnceMore(@TempDir Path tmp) throws Exception {
+        RewardEvent r = harness.evaluate(candidate("c-once", "CRASH_ONCE:" + tmp.resolve("died"), null), 0);
+        assertEquals(RewardStatus.OK, r.status(), "the second worker answers: " + r.message());
+        RewardEvent twice = harness.evaluate(candidate("c-twice", "CRASH", null), 0);
+        assertEquals(RewardStatus.CRASHED, twice.status());
+        assertTrue(twice.message().contains("failed twice"), twice.message());
+    }
+
+    @Test
     void whatTheSandboxAppliedIsRecordedWithTheReward() throws Exception {
         RewardEvent r = harness.evaluate(candidate("c-sandbox", "x", null), 0);
         assertEquals("net,mount,read-only,uid 61000,no-new-privs; refused: unshare: Operation not permitted",
