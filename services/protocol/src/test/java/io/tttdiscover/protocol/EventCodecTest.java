@@ -16,8 +16,10 @@ import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.TestSummary;
 import io.tttdiscover.protocol.event.TokenTrace;
+import io.tttdiscover.protocol.pack.ProblemPack;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +35,36 @@ class EventCodecTest {
                 "embedded", "def custom_kernel(data): ...",
                 new TokenTrace(List.of(-1, -1), List.of(1, 0), List.of(-0.5, -1.2), null), "cpu",
                 MaskSemantics.OFFICIAL_ALL_ONES, 1000L);
+    }
+
+    @Test
+    void anOverLimitProgramTravelsAsItsSizeAndHashAndOlderEventsHaveNeither() {
+        CandidateEvent full = candidate();
+        assertFalse(full.programWithheld());
+        assertEquals(28, full.programSize());
+        String json = EventCodec.encode(full);
+        assertFalse(json.contains("programBytes") || json.contains("programSha256"),
+                "nothing new on the wire: " + json);
+
+        CandidateEvent withheld = EventCodec.candidate(EventCodec.encode(full.withoutProgram()));
+        assertTrue(withheld.programWithheld());
+        assertEquals("", withheld.program());
+        assertEquals(28, withheld.programBytes());
+        assertEquals(28, withheld.programSize());
+        assertEquals(CandidateEvent.sha256(full.program().getBytes(StandardCharsets.UTF_8)),
+                withheld.programSha256());
+        assertEquals(64, withheld.programSha256().length());
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                CandidateEvent.sha256(new byte[0]));
+        assertEquals(withheld, withheld.withoutProgram());
+
+        CheckpointEvent named = new CheckpointEvent(1, "run-1", 0, 0, "embedded", null,
+                new PolicyParameters(List.of(List.of(0.0)), List.of(1.0)), null, 5L, "trimul");
+        assertEquals(named, EventCodec.checkpoint(EventCodec.encode(named)));
+        String older = EventCodec.encode(new CheckpointEvent(1, "run-1", 0, 0, "embedded", null,
+                new PolicyParameters(List.of(List.of(0.0)), List.of(1.0)), null, 5L));
+        assertFalse(older.contains("problemId"));
+        assertNull(EventCodec.checkpoint(older).problemId());
     }
 
     @Test
@@ -121,6 +153,33 @@ class EventCodecTest {
     void traceLengthsMustAgree() {
         assertThrows(IllegalArgumentException.class,
                 () -> new TokenTrace(List.of(), List.of(1, 2), List.of(-0.1), null));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreMalformedNotReplaced() {
+        byte[] json = EventCodec.encode(candidate()).getBytes(StandardCharsets.UTF_8);
+        assertEquals(candidate(), EventCodec.candidate(json));
+        int at = new String(json, StandardCharsets.UTF_8).indexOf("def custom_kernel");
+        json[at] = (byte) 0xC3;
+        json[at + 1] = (byte) 0x28;
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> EventCodec.candidate(json));
+        assertTrue(e.getMessage().startsWith("not a valid CandidateEvent: Invalid UTF-8"), e.getMessage());
+        assertThrows(MalformedEventException.class, () -> EventCodec.prompt(new byte[0]));
+        assertThrows(MalformedEventException.class,
+                () -> EventCodec.checkpoint("null".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void recordLimitsAgreeAndLeaveRoomForDeadLetterHeaders() {
+        for (Topics.Layout t : Topics.LAYOUT) {
+            int expected = t.name().endsWith(Topics.DEAD_LETTER_SUFFIX) ? Topics.MAX_DEAD_LETTER_BYTES
+                    : Topics.MAX_RECORD_BYTES;
+            assertEquals(Integer.toString(expected), t.configs().get("max.message.bytes"), t.name());
+            assertEquals(t.compacted(), "compact".equals(t.configs().get("cleanup.policy")), t.name());
+        }
+        assertTrue(Topics.MAX_DEAD_LETTER_BYTES > Topics.MAX_RECORD_BYTES);
+        assertTrue(16L * Topics.MAX_PROGRAM_BYTES <= Topics.MAX_RECORD_BYTES);
+        assertTrue(ProblemPack.DEFAULT_MAX_PROGRAM_BYTES <= Topics.MAX_PROGRAM_BYTES);
     }
 
     @Test

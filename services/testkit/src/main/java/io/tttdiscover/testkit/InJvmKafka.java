@@ -46,6 +46,9 @@ public final class InJvmKafka {
                         .setConfigProp("offsets.topic.replication.factor", "1")
                         .setConfigProp("transaction.state.log.replication.factor", "1")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        // The same record limits as every other broker of the product (see Topics).
+                        .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_DEAD_LETTER_BYTES))
+                        .setConfigProp("replica.fetch.max.bytes", Integer.toString(Topics.MAX_DEAD_LETTER_BYTES))
                         .build();
                 kit.format();
                 kit.startup();
@@ -87,11 +90,10 @@ public final class InJvmKafka {
         }
     }
 
-    /** The product's topics with the partition counts the local run uses. */
+    /** The product's topics with the partition counts and record limits the local run uses. */
     static void createTopics(String bootstrap) throws InterruptedException, ExecutionException {
         List<NewTopic> topics = Topics.LAYOUT.stream()
-                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)
-                        .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()))
+                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
                 .toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (NewTopic topic : topics) {

@@ -12,7 +12,7 @@ public final class InMemoryDelivery {
     }
 
     /** Completes when the record is acked; completes exceptionally with the nack's reason. */
-    public static CompletableFuture<Void> deliver(InMemoryConnector connector, String channel, String payload) {
+    public static <T> CompletableFuture<Void> deliver(InMemoryConnector connector, String channel, T payload) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
         connector.source(channel).send(Message.of(payload)
                 .withAck(() -> {

@@ -77,11 +77,13 @@ public final class KafkaBroker implements AutoCloseable {
         return process;
     }
 
-    /** The product's topics (idempotent): partitions sized for a local run, checkpoints compacted, a DLQ each. */
+    /**
+     * The product's topics (idempotent): partitions sized for a local run, checkpoints compacted, a DLQ each, record
+     * limits as {@link Topics} relates them.
+     */
     public static void createTopics(String bootstrap) {
         List<NewTopic> topics = Topics.LAYOUT.stream()
-                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)
-                        .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()))
+                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
                 .toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -186,8 +188,9 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        // Records up to 8 MiB: a reward carries a whole program (and an LLM's token trace).
-        p.setProperty("message.max.bytes", "8388608");
+        // The largest record any topic takes: a dead letter (see Topics for how the limits relate).
+        p.setProperty("message.max.bytes", Integer.toString(Topics.MAX_DEAD_LETTER_BYTES));
+        p.setProperty("replica.fetch.max.bytes", Integer.toString(Topics.MAX_DEAD_LETTER_BYTES));
         Path file = dir.resolve("server.properties");
         store(p, file);
         return file;

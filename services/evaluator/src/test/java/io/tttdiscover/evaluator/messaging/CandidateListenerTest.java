@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -171,7 +172,7 @@ class CandidateListenerTest {
     }
 
     private CompletableFuture<Void> send(String payload) {
-        return InMemoryDelivery.deliver(connector, "candidates", payload);
+        return InMemoryDelivery.deliver(connector, "candidates", payload.getBytes(StandardCharsets.UTF_8));
     }
 
     private static CandidateEvent withMask(CandidateEvent c, MaskSemantics mask) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+
 /**
  * JSON for every event. Decoding checks the schema version and the fields a consumer cannot work without, so a
  * malformed record fails here with a reason (and goes to the dead-letter topic) instead of deep in a consumer.
@@ -32,7 +34,15 @@ public final class EventCodec {
     }
 
     public static PromptEvent prompt(String json) {
-        PromptEvent e = decode(json, PromptEvent.class);
+        return promptFields(decode(json, PromptEvent.class));
+    }
+
+    /** As {@link #prompt(String)}, from a record's bytes (UTF-8). */
+    public static PromptEvent prompt(byte[] json) {
+        return promptFields(decode(json, PromptEvent.class));
+    }
+
+    private static PromptEvent promptFields(PromptEvent e) {
         require(e.promptId(), "promptId");
         require(e.problemId(), "problemId");
         if (e.samplesWanted() < 1) {
@@ -42,7 +52,15 @@ public final class EventCodec {
     }
 
     public static CandidateEvent candidate(String json) {
-        CandidateEvent e = decode(json, CandidateEvent.class);
+        return candidateFields(decode(json, CandidateEvent.class));
+    }
+
+    /** As {@link #candidate(String)}, from a record's bytes (UTF-8). */
+    public static CandidateEvent candidate(byte[] json) {
+        return candidateFields(decode(json, CandidateEvent.class));
+    }
+
+    private static CandidateEvent candidateFields(CandidateEvent e) {
         require(e.candidateId(), "candidateId");
         require(e.problemId(), "problemId");
         if (e.program() == null) {
@@ -52,7 +70,15 @@ public final class EventCodec {
     }
 
     public static RewardEvent reward(String json) {
-        RewardEvent e = decode(json, RewardEvent.class);
+        return rewardFields(decode(json, RewardEvent.class));
+    }
+
+    /** As {@link #reward(String)}, from a record's bytes (UTF-8). */
+    public static RewardEvent reward(byte[] json) {
+        return rewardFields(decode(json, RewardEvent.class));
+    }
+
+    private static RewardEvent rewardFields(RewardEvent e) {
         require(e.status(), "status");
         if (e.candidate() == null) {
             throw new MalformedEventException("reward carries no candidate");
@@ -62,7 +88,15 @@ public final class EventCodec {
     }
 
     public static CheckpointEvent checkpoint(String json) {
-        CheckpointEvent e = decode(json, CheckpointEvent.class);
+        return checkpointFields(decode(json, CheckpointEvent.class));
+    }
+
+    /** As {@link #checkpoint(String)}, from a record's bytes (UTF-8). */
+    public static CheckpointEvent checkpoint(byte[] json) {
+        return checkpointFields(decode(json, CheckpointEvent.class));
+    }
+
+    private static CheckpointEvent checkpointFields(CheckpointEvent e) {
         if (e.weightsUri() == null && e.embeddedPolicy() == null) {
             throw new MalformedEventException("checkpoint " + e.runId() + "@" + e.policyVersion()
                     + " names neither weights nor embedded parameters");
@@ -74,12 +108,35 @@ public final class EventCodec {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("empty " + type.getSimpleName());
         }
-        T event;
+        return checked(read(() -> MAPPER.readValue(json, type), type), type);
+    }
+
+    /** Reads the record's bytes as they are: text that is not UTF-8 is malformed, not silently replaced. */
+    private static <T extends Event> T decode(byte[] json, Class<T> type) {
+        if (json == null || json.length == 0) {
+            throw new MalformedEventException("empty " + type.getSimpleName());
+        }
+        return checked(read(() -> MAPPER.readValue(json, type), type), type);
+    }
+
+    private interface Reader<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T read(Reader<T> reader, Class<T> type) {
         try {
-            event = MAPPER.readValue(json, type);
+            return reader.read();
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("not a valid " + type.getSimpleName() + ": "
                     + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new MalformedEventException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T extends Event> T checked(T event, Class<T> type) {
+        if (event == null) {
+            throw new MalformedEventException("empty " + type.getSimpleName());
         }
         if (event.schemaVersion() < 1 || event.schemaVersion() > Event.CURRENT_SCHEMA) {
             throw new MalformedEventException(type.getSimpleName() + " schema version " + event.schemaVersion()

@@ -26,6 +26,12 @@ public record RewardEvent(
         EvaluationTimings timings,
         CandidateEvent candidate) implements Event {
 
+    /**
+     * The check that fires (status REJECTED) when a program is over its pack's {@code max_program_bytes}; the
+     * candidate then carries the program's size and SHA-256 instead of its text.
+     */
+    public static final String CHECK_PROGRAM_TOO_LARGE = "program-too-large";
+
     @Override
     public String idempotencyKey() {
         return candidate.candidateId();

@@ -3,6 +3,7 @@ package io.tttdiscover.protocol.pack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tttdiscover.protocol.Topics;
 import io.tttdiscover.protocol.event.MaskSemantics;
 
 import java.io.IOException;
@@ -19,6 +20,9 @@ import java.util.Map;
  * class, so a new problem is a new folder, not a code change.
  */
 public final class ProblemPack {
+    /** The largest program of a pack that declares no {@code max_program_bytes} (256 KiB). */
+    public static final int DEFAULT_MAX_PROGRAM_BYTES = 256 * 1024;
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static final String DEFAULT_WITH_PARENT = """
@@ -86,6 +90,24 @@ public final class ProblemPack {
      */
     public MaskSemantics maskSemantics() {
         return MaskSemantics.parse(root.path("mask_semantics").asText(MaskSemantics.AS_SPECIFIED.wire()));
+    }
+
+    /**
+     * The largest program (UTF-8 bytes) a candidate of this problem may carry ({@code max_program_bytes}); a longer
+     * one is rejected, never forwarded. See {@link Topics} for how it relates to the record limits.
+     *
+     * @throws IllegalArgumentException when the pack declares a value below 1 or above {@link Topics#MAX_PROGRAM_BYTES}
+     */
+    public int maxProgramBytes() {
+        JsonNode node = root.path("max_program_bytes");
+        if (node.isMissingNode() || node.isNull()) {
+            return DEFAULT_MAX_PROGRAM_BYTES;
+        }
+        if (!node.canConvertToInt() || node.asInt() < 1 || node.asInt() > Topics.MAX_PROGRAM_BYTES) {
+            throw new IllegalArgumentException("pack " + id() + ": max_program_bytes must be 1.."
+                    + Topics.MAX_PROGRAM_BYTES + " (what one record carries), was " + node.asText());
+        }
+        return node.asInt();
     }
 
     /** Seconds one candidate may take on a target ("cpu" or "cuda"). */

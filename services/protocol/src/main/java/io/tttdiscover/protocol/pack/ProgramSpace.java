@@ -26,6 +26,11 @@ public record ProgramSpace(String problemId, String template, List<Decision> dec
         return decisions.size();
     }
 
+    /** How many alternatives each decision has: the shape the embedded policy's parameters must have. */
+    public List<Integer> alternativesPerDecision() {
+        return decisions.stream().map(Decision::size).toList();
+    }
+
     public String render(List<Integer> choices) {
         if (choices.size() != decisions.size()) {
             throw new IllegalArgumentException("expected " + decisions.size() + " choices, got " + choices.size());

@@ -32,6 +32,64 @@ public final class ProgramSpacePolicy {
         return new PolicyParameters(logits, Collections.nCopies(alternativesPerDecision.size(), keepBias));
     }
 
+    /**
+     * Checks that parameters are usable at all: a keep bias per decision, at least one logit per decision, every
+     * value finite.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void requireWellFormed(PolicyParameters p) {
+        if (p.logits() == null || p.keepBias() == null) {
+            throw new IllegalArgumentException("policy parameters without "
+                    + (p.logits() == null ? "logits" : "keepBias"));
+        }
+        if (p.logits().size() != p.keepBias().size()) {
+            throw new IllegalArgumentException("policy has " + p.logits().size() + " logit rows but "
+                    + p.keepBias().size() + " keep biases");
+        }
+        for (int d = 0; d < p.logits().size(); d++) {
+            List<Double> row = p.logits().get(d);
+            if (row == null || row.isEmpty()) {
+                throw new IllegalArgumentException("policy decision " + d + " has no logits");
+            }
+            for (int a = 0; a < row.size(); a++) {
+                requireFinite(row.get(a), "logit [" + d + "][" + a + "]");
+            }
+            requireFinite(p.keepBias().get(d), "keep bias [" + d + "]");
+        }
+    }
+
+    /**
+     * Checks that well-formed parameters have exactly the given shape: one logit row per decision, one logit per
+     * alternative.
+     *
+     * @throws IllegalArgumentException naming the first difference
+     */
+    public static void requireShape(PolicyParameters p, List<Integer> alternativesPerDecision) {
+        requireWellFormed(p);
+        if (p.logits().size() != alternativesPerDecision.size()) {
+            throw new IllegalArgumentException("policy has " + p.logits().size() + " decisions, expected "
+                    + alternativesPerDecision.size());
+        }
+        for (int d = 0; d < alternativesPerDecision.size(); d++) {
+            if (p.logits().get(d).size() != alternativesPerDecision.get(d)) {
+                throw new IllegalArgumentException("policy decision " + d + " has " + p.logits().get(d).size()
+                        + " logits, expected " + alternativesPerDecision.get(d) + " alternatives");
+            }
+        }
+    }
+
+    /** Alternatives per decision of well-formed parameters (the shape {@link #requireShape} compares). */
+    public static List<Integer> shape(PolicyParameters p) {
+        return p.logits().stream().map(List::size).toList();
+    }
+
+    private static void requireFinite(Double v, String what) {
+        if (v == null || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("policy " + what + " is " + v + ", not a finite number");
+        }
+    }
+
     /** Probabilities of the alternatives of decision {@code d}. */
     public static double[] probabilities(PolicyParameters p, int d, int parentChoice, boolean[] available) {
         List<Double> theta = p.logits().get(d);

@@ -1,5 +1,6 @@
 package io.tttdiscover.protocol.pack;
 
+import io.tttdiscover.protocol.Topics;
 import io.tttdiscover.protocol.event.MaskSemantics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,24 @@ class ProblemPackTest {
         assertEquals("Make it fast.\nThere is no previous code yet: write the first version.\nTarget 1000.",
                 pack.renderPrompt(null, null));
         assertEquals("already 2.00x faster than the target; make it faster still", ProblemPack.gap(500.0, 1000));
+    }
+
+    @Test
+    void maxProgramBytesDefaultsTo256KiBAndIsBoundedByWhatARecordCarries(@TempDir Path root) throws IOException {
+        assertEquals(256 * 1024, ProblemPack.load(writePack(root), "toy").maxProgramBytes());
+        Path yml = root.resolve("toy/pack.yml");
+        String base = Files.readString(yml);
+        Files.writeString(yml, base + "max_program_bytes: 1000\n");
+        assertEquals(1000, ProblemPack.load(root, "toy").maxProgramBytes());
+        Files.writeString(yml, base + "max_program_bytes: " + (Topics.MAX_PROGRAM_BYTES + 1) + "\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProblemPack.load(root, "toy").maxProgramBytes());
+        assertTrue(e.getMessage().contains("max_program_bytes must be 1.." + Topics.MAX_PROGRAM_BYTES), e.getMessage());
+    }
+
+    @Test
+    void theTriMulPackDeclaresItsLimit() {
+        assertEquals(262144, ProblemPack.load(Path.of("../../problems"), "trimul").maxProgramBytes());
     }
 
     @Test

@@ -13,6 +13,27 @@ class ProgramSpacePolicyTest {
     private static final List<boolean[]> ALL = List.of(new boolean[]{true, true, true}, new boolean[]{true, true});
 
     @Test
+    void parametersMustHaveExactlyTheProgramSpacesShapeAndFiniteValues() {
+        ProgramSpacePolicy.requireShape(ProgramSpacePolicy.initial(List.of(3, 2), 1.0), List.of(3, 2));
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                () -> ProgramSpacePolicy.requireShape(ProgramSpacePolicy.initial(List.of(3), 1.0), List.of(3, 2)));
+        assertEquals("policy has 1 decisions, expected 2", rows.getMessage());
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+                () -> ProgramSpacePolicy.requireShape(ProgramSpacePolicy.initial(List.of(3, 3), 1.0), List.of(3, 2)));
+        assertEquals("policy decision 1 has 3 logits, expected 2 alternatives", width.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> ProgramSpacePolicy
+                .requireWellFormed(new PolicyParameters(List.of(List.of(0.0, Double.NaN)), List.of(1.0))));
+        assertEquals("policy logit [0][1] is NaN, not a finite number", nan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ProgramSpacePolicy.requireWellFormed(
+                new PolicyParameters(List.of(List.of(0.0)), List.of(Double.POSITIVE_INFINITY))));
+        assertThrows(IllegalArgumentException.class, () -> ProgramSpacePolicy.requireWellFormed(
+                new PolicyParameters(List.of(List.of(0.0)), List.of(1.0, 1.0))));
+        assertThrows(IllegalArgumentException.class, () -> ProgramSpacePolicy.requireWellFormed(
+                new PolicyParameters(List.of(List.of()), List.of(1.0))));
+        assertEquals(List.of(3, 2), ProgramSpacePolicy.shape(ProgramSpacePolicy.initial(List.of(3, 2), 0.0)));
+    }
+
+    @Test
     void initialPolicyIsUniformWithoutAParent() {
         PolicyParameters p = ProgramSpacePolicy.initial(List.of(3, 2), 1.0);
         double[] probs = ProgramSpacePolicy.probabilities(p, 0, ProgramSpacePolicy.NO_PARENT, ALL.get(0));

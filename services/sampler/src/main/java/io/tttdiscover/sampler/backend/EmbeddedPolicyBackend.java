@@ -1,11 +1,13 @@
 package io.tttdiscover.sampler.backend;
 
 import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.MalformedEventException;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.tttdiscover.protocol.spi.BackendUnavailableException;
@@ -33,8 +35,13 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
     private static final Logger LOG = Logger.getLogger(EmbeddedPolicyBackend.class);
 
     private final Map<String, LoadedPolicy> policies = new ConcurrentHashMap<>();
+    private final ProblemPacks packs;
 
     private record LoadedPolicy(long version, PolicyParameters parameters) {
+    }
+
+    public EmbeddedPolicyBackend(ProblemPacks packs) {
+        this.packs = packs;
     }
 
     @Override
@@ -42,6 +49,12 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
         return NAME;
     }
 
+    /**
+     * Takes a checkpoint's parameters once they fit: exactly the shape of the problem's program space when the
+     * checkpoint names its problem, else the shape of the run's policy held so far; finite values either way.
+     *
+     * @throws MalformedEventException when they do not fit; the run keeps the policy it had
+     */
     @Override
     public void onCheckpoint(CheckpointEvent checkpoint) {
         if (checkpoint.embeddedPolicy() == null) {
@@ -49,9 +62,35 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
                     checkpoint.runId(), checkpoint.policyVersion(), checkpoint.backend());
             return;
         }
+        try {
+            requireFits(checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("checkpoint " + checkpoint.idempotencyKey() + " not used: "
+                    + e.getMessage(), e);
+        }
         LoadedPolicy offered = new LoadedPolicy(checkpoint.policyVersion(), checkpoint.embeddedPolicy());
         // Checkpoints may arrive out of order (replay, redelivery): a run only ever moves forward.
         policies.merge(checkpoint.runId(), offered, (held, next) -> next.version() > held.version() ? next : held);
+    }
+
+    private void requireFits(CheckpointEvent checkpoint) {
+        PolicyParameters p = checkpoint.embeddedPolicy();
+        if (checkpoint.problemId() != null) {
+            ProgramSpace space = packs.get(checkpoint.problemId()).programSpace();
+            try {
+                ProgramSpacePolicy.requireShape(p, space.alternativesPerDecision());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (program space of " + checkpoint.problemId()
+                        + ": alternatives per decision " + space.alternativesPerDecision() + ")", e);
+            }
+            return;
+        }
+        LoadedPolicy held = policies.get(checkpoint.runId());
+        if (held == null) {
+            ProgramSpacePolicy.requireWellFormed(p);
+        } else {
+            ProgramSpacePolicy.requireShape(p, ProgramSpacePolicy.shape(held.parameters()));
+        }
     }
 
     @Override
@@ -106,13 +145,11 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
     }
 
     private static void checkShape(PolicyParameters p, ProgramSpace space, String runId) {
-        boolean ok = p.logits().size() == space.size() && p.keepBias().size() == space.size();
-        for (int d = 0; ok && d < space.size(); d++) {
-            ok = p.logits().get(d).size() == space.decisions().get(d).size();
-        }
-        if (!ok) {
+        try {
+            ProgramSpacePolicy.requireShape(p, space.alternativesPerDecision());
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("policy of run " + runId + " does not fit the program space of "
-                    + space.problemId());
+                    + space.problemId() + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** checkpoints -> the active backend. Ordered: a backend sees a run's versions in the order they were published. */
+/**
+ * checkpoints -> the active backend. Ordered: a backend sees a run's versions in the order they were published. A
+ * checkpoint that does not decode, or whose parameters do not fit the run's program space, is nacked: it lands on
+ * {@code checkpoints.dlq} byte for byte with the reason, and the run keeps the policy it had.
+ */
 @ApplicationScoped
 public class CheckpointListener {
     private static final Logger LOG = Logger.getLogger(CheckpointListener.class);
@@ -21,8 +25,8 @@ public class CheckpointListener {
 
     @Incoming("checkpoints")
     @Blocking
-    public void onCheckpoint(String json) {
-        CheckpointEvent checkpoint = EventCodec.checkpoint(json);
+    public void onCheckpoint(byte[] record) {
+        CheckpointEvent checkpoint = EventCodec.checkpoint(record);
         sampling.onCheckpoint(checkpoint);
         LOG.infof("run %s: policy version %d (step %d)", checkpoint.runId(), checkpoint.policyVersion(),
                 checkpoint.step());

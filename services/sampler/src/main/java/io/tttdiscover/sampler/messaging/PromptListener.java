@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * prompts -> candidate-kernels. A prompt is acknowledged only after all its candidates are; any exception (malformed
- * prompt, backend unavailable) nacks it, and the channel's failure strategy dead-letters it to {@code prompts.dlq}.
+ * prompt, unknown run, backend unavailable, a candidate that cannot be published) nacks it, and the channel's failure
+ * strategy ({@link io.tttdiscover.messaging.DeadLetterOrSkip}) puts the consumed bytes on {@code prompts.dlq} with the reason.
  */
 @ApplicationScoped
 public class PromptListener {
@@ -31,8 +32,8 @@ public class PromptListener {
 
     @Incoming("prompts")
     @Blocking(value = "sampling", ordered = false)
-    public void onPrompt(String json) throws InterruptedException {
-        PromptEvent prompt = EventCodec.prompt(json);
+    public void onPrompt(byte[] record) throws InterruptedException {
+        PromptEvent prompt = EventCodec.prompt(record);
         if (sampling.alreadyProcessed(prompt.promptId())) {
             LOG.debugf("prompt %s already sampled; redelivery dropped", prompt.promptId());
             return;

@@ -4,6 +4,7 @@ import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.protocol.spi.BackendUnavailableException;
 import io.tttdiscover.protocol.spi.PolicyBackend;
@@ -59,19 +60,36 @@ public class SamplingService {
      */
     public List<CandidateEvent> candidates(PromptEvent prompt) throws InterruptedException {
         PolicyBackend backend = backends.active();
+        ProblemPack pack = packs.get(prompt.problemId());
         awaitPolicy(backend, prompt);
-        List<Sample> samples = backend.sample(prompt, packs.get(prompt.problemId()));
+        List<Sample> samples = backend.sample(prompt, pack);
         long now = System.currentTimeMillis();
         String parentStateId = prompt.parent() == null ? null : prompt.parent().stateId();
         List<CandidateEvent> out = new ArrayList<>(samples.size());
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            out.add(new CandidateEvent(Event.CURRENT_SCHEMA, candidateId(prompt.promptId(), i), prompt.promptId(),
-                    prompt.runId(), prompt.step(), prompt.group(), i, prompt.problemId(), parentStateId,
-                    s.policyVersion(), backend.name(), s.program(), s.trace(), EmbeddedPolicyBackend.targetOf(prompt),
-                    prompt.maskSemantics(), now));
+            CandidateEvent c = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId(prompt.promptId(), i),
+                    prompt.promptId(), prompt.runId(), prompt.step(), prompt.group(), i, prompt.problemId(),
+                    parentStateId, s.policyVersion(), backend.name(), s.program(), s.trace(),
+                    EmbeddedPolicyBackend.targetOf(prompt), prompt.maskSemantics(), now);
+            out.add(withinLimit(c, pack.maxProgramBytes()));
         }
         return out;
+    }
+
+    /**
+     * A program over the pack's limit travels no further than here: its candidate carries the size and SHA-256
+     * instead (and its trace, so the policy still learns from it), and the evaluator answers it with a REJECTED
+     * reward.
+     */
+    private static CandidateEvent withinLimit(CandidateEvent c, int maxProgramBytes) {
+        if (c.programSize() <= maxProgramBytes) {
+            return c;
+        }
+        CandidateEvent stripped = c.withoutProgram();
+        LOG.warnf("candidate %s: program of %d bytes is over the limit of %d of %s; sent without its text",
+                c.candidateId(), stripped.programBytes(), maxProgramBytes, c.problemId());
+        return stripped;
     }
 
     public static String candidateId(String promptId, int sampleIndex) {
@@ -80,8 +98,9 @@ public class SamplingService {
 
     /**
      * The checkpoint of the prompt's version may still be in flight on the checkpoints topic: wait for it, bounded.
-     * After the wait an older loaded version is used (the candidates carry the version and the sampler's logprobs,
-     * so the trainer's importance weights stay correct); a run with no policy at all is an error.
+     * After the wait an older loaded version of the same run is used (the candidates carry the version and the
+     * sampler's logprobs, so the trainer's importance weights stay correct). A run of which no checkpoint at all
+     * arrived is unknown here: its prompt is dead-lettered, never sampled from a base model or another run's policy.
      */
     private void awaitPolicy(PolicyBackend backend, PromptEvent prompt) throws InterruptedException {
         long deadline = System.nanoTime() + policyWait.toNanos();
@@ -90,8 +109,9 @@ public class SamplingService {
         }
         long loaded = backend.loadedVersion(prompt.runId());
         if (loaded < 0) {
-            throw new BackendUnavailableException("no policy of run " + prompt.runId() + " loaded within "
-                    + policyWait.toSeconds() + " s (prompt wants version " + prompt.policyVersion() + ")");
+            throw new BackendUnavailableException("unknown run " + prompt.runId() + ": no policy of it loaded within "
+                    + policyWait.toSeconds() + " s (prompt " + prompt.promptId() + " wants version "
+                    + prompt.policyVersion() + "); not sampled");
         }
         if (loaded < prompt.policyVersion()) {
             LOG.warnf("prompt %s wants policy %d of run %s; sampling from %d, the newest loaded after %d s",

@@ -2,10 +2,12 @@ package io.tttdiscover.sampler.backend;
 
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.MalformedEventException;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.tttdiscover.protocol.spi.BackendUnavailableException;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EmbeddedPolicyBackendTest {
-    private static final ProblemPack TOY = ProblemPack.load(Path.of("src/test/resources/problems"), "toy");
+    private static final ProblemPacks PACKS = new ProblemPacks(Path.of("src/test/resources/problems"));
+    private static final ProblemPack TOY = PACKS.get("toy");
     private static final PolicyParameters PARAMS =
             new PolicyParameters(List.of(List.of(0.0, 1.0, -1.0), List.of(0.5, 0.0)), List.of(0.7, 0.3));
 
@@ -101,9 +104,31 @@ class EmbeddedPolicyBackendTest {
     }
 
     @Test
+    void aCheckpointThatDoesNotFitIsRefusedAndTheRunKeepsItsPolicy() {
+        EmbeddedPolicyBackend backend = loaded(1, PARAMS);
+        // Naming no problem: it must have the shape of the policy the run holds.
+        MalformedEventException unlike = assertThrows(MalformedEventException.class,
+                () -> backend.onCheckpoint(checkpoint(2, ProgramSpacePolicy.initial(List.of(3, 3), 0.0))));
+        assertTrue(unlike.getMessage().contains("checkpoint run-1@2 not used"), unlike.getMessage());
+        // Naming its problem: the shape of the pack's program space.
+        CheckpointEvent c = checkpoint(3, ProgramSpacePolicy.initial(List.of(3), 0.0));
+        CheckpointEvent named = new CheckpointEvent(c.schemaVersion(), c.runId(), c.step(), c.policyVersion(),
+                c.backend(), c.weightsUri(), c.embeddedPolicy(), c.metrics(), c.createdAtMs(), "toy");
+        MalformedEventException misfit = assertThrows(MalformedEventException.class, () -> backend.onCheckpoint(named));
+        assertTrue(misfit.getMessage().contains("program space of toy"), misfit.getMessage());
+        assertThrows(MalformedEventException.class, () -> backend.onCheckpoint(checkpoint(4,
+                new PolicyParameters(List.of(List.of(0.0, Double.NaN, 0.0), List.of(0.0, 0.0)), List.of(0.0, 0.0)))));
+        assertEquals(1, backend.loadedVersion("run-1"));
+
+        EmbeddedPolicyBackend fresh = new EmbeddedPolicyBackend(PACKS);
+        assertThrows(MalformedEventException.class, () -> fresh.onCheckpoint(named));
+        assertEquals(-1, fresh.loadedVersion("run-1"));
+    }
+
+    @Test
     void aRunWithoutPolicyIsUnavailable() {
         assertThrows(BackendUnavailableException.class,
-                () -> new EmbeddedPolicyBackend().sample(prompt("p", 1, null, "cpu", 0), TOY));
+                () -> new EmbeddedPolicyBackend(PACKS).sample(prompt("p", 1, null, "cpu", 0), TOY));
     }
 
     private static List<List<Integer>> tokens(List<Sample> samples) {
@@ -111,7 +136,7 @@ class EmbeddedPolicyBackendTest {
     }
 
     private static EmbeddedPolicyBackend loaded(long version, PolicyParameters params) {
-        EmbeddedPolicyBackend backend = new EmbeddedPolicyBackend();
+        EmbeddedPolicyBackend backend = new EmbeddedPolicyBackend(PACKS);
         backend.onCheckpoint(checkpoint(version, params));
         return backend;
     }

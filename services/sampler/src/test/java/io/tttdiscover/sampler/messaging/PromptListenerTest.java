@@ -22,6 +22,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +60,7 @@ class PromptListenerTest {
         // The prompt first: it must wait for its checkpoint, which arrives a moment later.
         CompletableFuture<Void> acked = send("prompts", EventCodec.encode(prompt("pa", run, 4, List.of(1, 0), 1,
                 MaskSemantics.OFFICIAL_ALL_ONES)));
-        connector.source("checkpoints").send(EventCodec.encode(checkpoint(run, 1)));
+        send("checkpoints", EventCodec.encode(checkpoint(run, 1)));
 
         awaitTrue(() -> candidates.received().size() == 4, "4 candidates");
         acked.get(5, TimeUnit.SECONDS);
@@ -93,7 +94,7 @@ class PromptListenerTest {
     @Test
     void aMalformedPromptIsNackedAndTheNextOneIsProcessed() throws Exception {
         String run = "run-b";
-        connector.source("checkpoints").send(EventCodec.encode(checkpoint(run, 0)));
+        send("checkpoints", EventCodec.encode(checkpoint(run, 0)));
         CompletableFuture<Void> bad = send("prompts", "{\"schemaVersion\":1,\"promptId\":\"x\"");
         CompletableFuture<Void> good = send("prompts", EventCodec.encode(prompt("pb", run, 2, null, 0,
                 MaskSemantics.AS_SPECIFIED)));
@@ -123,13 +124,32 @@ class PromptListenerTest {
             orphan.get(10, TimeUnit.SECONDS);
             fail("a prompt without policy must be nacked");
         } catch (Exception e) {
-            assertTrue(e.getCause().getMessage().contains("no policy of run run-none"), e.getCause().getMessage());
+            assertTrue(e.getCause().getMessage().contains("unknown run run-none"), e.getCause().getMessage());
         }
         assertEquals(0, candidates.received().size());
     }
 
+    @Test
+    void aProgramOverThePacksLimitTravelsAsItsSizeAndHashOnly() throws Exception {
+        String run = "run-tiny";
+        send("checkpoints", EventCodec.encode(checkpoint(run, 0)));
+        PromptEvent p = prompt("pt", run, 1, null, 0, null);
+        p = new PromptEvent(p.schemaVersion(), p.promptId(), p.runId(), p.step(), p.group(), "tiny", p.parent(),
+                p.renderedPrompt(), p.samplesWanted(), p.policyVersion(), p.target(), p.maskSemantics(),
+                p.createdAtMs());
+        send("prompts", EventCodec.encode(p)).get(10, TimeUnit.SECONDS);
+
+        CandidateEvent c = EventCodec.candidate(candidates.received().get(0).getPayload());
+        String program = SPACE.render(c.trace().completionTokens());
+        assertTrue(c.programWithheld());
+        assertEquals("", c.program());
+        assertEquals(program.getBytes(StandardCharsets.UTF_8).length, c.programBytes());
+        assertEquals(CandidateEvent.sha256(program.getBytes(StandardCharsets.UTF_8)), c.programSha256());
+        assertEquals(2, c.trace().completionTokens().size(), "the trace still travels, so the policy learns");
+    }
+
     private CompletableFuture<Void> send(String channel, String payload) {
-        return InMemoryDelivery.deliver(connector, channel, payload);
+        return InMemoryDelivery.deliver(connector, channel, payload.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String key(Message<String> m) {

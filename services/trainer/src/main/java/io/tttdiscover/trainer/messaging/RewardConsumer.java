@@ -36,7 +36,7 @@ public class RewardConsumer {
 
     @Incoming("rewards")
     @Blocking
-    public void consume(String payload) {
+    public void consume(byte[] payload) {
         RewardEvent reward = EventCodec.reward(payload);
         String what = "reward for candidate " + reward.candidateId();
         Optional<Run> run = retry.call(what, () -> store.run(reward.runId()));

@@ -30,8 +30,16 @@ public record RunRequest(
                 advantage, trainingBackend, warmStart, groupDeadlineSeconds, baseModel, loraRank);
     }
 
-    /** @throws IllegalArgumentException naming the accepted values, for an unknown one */
+    /** @throws RunConfig.InvalidSetting naming the accepted values, for an unknown one */
     MaskSemantics requestedMaskSemantics() {
-        return maskSemantics == null ? null : MaskSemantics.parse(maskSemantics);
+        if (maskSemantics == null) {
+            return null;
+        }
+        try {
+            return MaskSemantics.parse(maskSemantics);
+        } catch (IllegalArgumentException e) {
+            throw new RunConfig.InvalidSetting("maskSemantics", maskSemantics.length() <= 64 ? e.getMessage()
+                    : "maskSemantics " + RunConfig.shown(maskSemantics) + " is not a mask semantics");
+        }
     }
 }

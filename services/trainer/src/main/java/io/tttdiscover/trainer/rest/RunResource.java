@@ -19,13 +19,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
-/** The run API the CLI and the tests use. */
+/** The run API the CLI and the tests use; its errors are {@link ApiError}s (see {@link ErrorMappers}). */
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
@@ -36,19 +34,11 @@ public class RunResource {
     @Inject
     RunStore store;
 
-    @ConfigProperty(name = "discover.problems-dir", defaultValue = "problems")
-    String problemsDir;
-
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(RunRequest request) {
         RunRequest body = request == null ? emptyRequest() : request;
-        Run run;
-        try {
-            run = runs.create(body.toConfig(), body.requestedMaskSemantics());
-        } catch (IllegalArgumentException e) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
-        }
+        Run run = runs.create(body.toConfig(), body.requestedMaskSemantics());
         return Response.created(URI.create("/runs/" + run.id)).entity(RunView.of(run)).build();
     }
 
@@ -75,10 +65,10 @@ public class RunResource {
     public BestView best(@PathParam("id") String id) {
         Run run = store.run(id).orElseThrow(() -> notFound(id));
         if (run.bestCandidateId == null) {
-            throw new NotFoundException("run " + id + " has no correct candidate yet");
+            throw ApiError.notFound("run " + id + " has no correct candidate yet");
         }
         RolloutEntity r = store.rollout(run.bestCandidateId)
-                .orElseThrow(() -> new NotFoundException("candidate " + run.bestCandidateId + " not stored"));
+                .orElseThrow(() -> ApiError.notFound("candidate " + run.bestCandidateId + " not stored"));
         List<Integer> choices = choices(r);
         return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices));
     }
@@ -94,8 +84,8 @@ public class RunResource {
             return null;
         }
         try {
-            ProblemPack pack = ProblemPack.load(java.nio.file.Path.of(problemsDir), run.problemId);
-            return pack.hasProgramSpace() ? pack.programSpace().describe(choices) : null;
+            return runs.problem(run.problemId).filter(ProblemPack::hasProgramSpace)
+                    .map(pack -> pack.programSpace().describe(choices)).orElse(null);
         } catch (RuntimeException e) {
             return null;
         }
@@ -119,6 +109,6 @@ public class RunResource {
     }
 
     private static NotFoundException notFound(String id) {
-        return new NotFoundException("no run " + id);
+        return ApiError.notFound("no run " + id);
     }
 }

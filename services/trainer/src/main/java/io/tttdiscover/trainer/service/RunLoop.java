@@ -120,7 +120,8 @@ final class RunLoop {
                 }
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // An OutOfMemoryError too: the run must end FAILED, not stay RUNNING with a dead loop.
                     LOG.errorf(e, "run %s failed", runId);
                     finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
@@ -275,7 +276,7 @@ final class RunLoop {
         boolean embedded = checkpoint.embeddedPolicy() != null;
         CheckpointEvent event = new CheckpointEvent(Event.CURRENT_SCHEMA, runId, step, checkpoint.version(),
                 backend.name(), embedded ? null : checkpoint.weightsUri(), checkpoint.embeddedPolicy(), metrics,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), config.problemId());
         await(publisher.checkpoint(event).toCompletableFuture(), "checkpoint v" + checkpoint.version());
     }
 

@@ -13,10 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +38,11 @@ public class RunService {
     @Inject
     Instance<TrainingBackend> backends;
 
-    @ConfigProperty(name = "discover.problems-dir", defaultValue = "problems")
-    String problemsDir;
+    @Inject
+    ProblemPacks packs;
+
+    @Inject
+    RunLimits limits;
 
     private final Map<String, RunLoop> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,11 +66,16 @@ public class RunService {
     }
 
     /**
+     * Checks everything before it stores anything: a rejected run leaves no trace.
+     *
      * @param requestedMask the run's mask semantics; null: the problem pack's default
-     * @throws IllegalArgumentException for an unknown problem or backend, or a bad setting
+     * @throws RunConfig.InvalidSetting for a setting out of bounds, an unknown problem or backend
      */
     public Run create(RunConfig config, MaskSemantics requestedMask) {
-        ProblemPack pack = ProblemPack.load(Path.of(problemsDir), config.problemId());
+        config.checkWithin(limits);
+        ProblemPack pack = problem(config.problemId()).orElseThrow(() -> new RunConfig.InvalidSetting("problemId",
+                "no problem " + RunConfig.shown(config.problemId()) + " (known: " + String.join(", ", problemIds())
+                        + ")"));
         MaskSemantics mask = requestedMask != null ? requestedMask : pack.maskSemantics();
         TrainingBackend backend = backend(config.trainingBackend());
         String id = "run-" + UUID.randomUUID().toString().substring(0, 8);
@@ -107,13 +113,23 @@ public class RunService {
         }
     }
 
+    /** The pack of a problem id; empty for an id that names no pack (or no safe folder name). */
+    public Optional<ProblemPack> problem(String id) {
+        return packs.find(id);
+    }
+
+    /** The ids of the packs in the problems directory, sorted. */
+    public List<String> problemIds() {
+        return packs.ids();
+    }
+
     public List<String> backendNames() {
         return backends.stream().map(TrainingBackend::name).toList();
     }
 
     private TrainingBackend backend(String name) {
         return backends.stream().filter(b -> b.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no training backend '" + name + "' (available: "
-                        + backendNames() + ")"));
+                .orElseThrow(() -> new RunConfig.InvalidSetting("trainingBackend", "no training backend "
+                        + RunConfig.shown(name) + " (available: " + String.join(", ", backendNames()) + ")"));
     }
 }

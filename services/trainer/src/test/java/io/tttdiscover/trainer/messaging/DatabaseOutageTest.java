@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -93,7 +94,7 @@ class DatabaseOutageTest {
 
         proxy.cut();
         try {
-            rewards.send(EventCodec.encode(reward));
+            rewards.send(EventCodec.encode(reward).getBytes(StandardCharsets.UTF_8));
             Thread.sleep(4000);  // the consumer retries meanwhile
         } finally {
             proxy.restore();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,10 +90,10 @@ class RunFlowTest {
         // group 0: runtimes 50, 80 and a failure; group 1: 40, 60, 70
         sendGroup(step0.get(0), v0, new Double[]{50.0, 80.0, null});
         RewardEvent duplicate = reward(step0.get(1), v0, 0, 40.0);
-        rewards.send(EventCodec.encode(duplicate));
-        rewards.send(EventCodec.encode(duplicate));
-        rewards.send(EventCodec.encode(reward(step0.get(1), v0, 1, 60.0)));
-        rewards.send(EventCodec.encode(reward(step0.get(1), v0, 2, 70.0)));
+        rewards.send(EventCodec.encode(duplicate).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(duplicate).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(reward(step0.get(1), v0, 1, 60.0)).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(reward(step0.get(1), v0, 2, 70.0)).getBytes(StandardCharsets.UTF_8));
 
         await(() -> checkpointsOf(runId).size() == 2);
         CheckpointEvent v1 = checkpointsOf(runId).get(1);
@@ -144,8 +145,8 @@ class RunFlowTest {
         await(() -> promptsOf(runId).size() == 2);
         PolicyParameters v0 = checkpointsOf(runId).get(0).embeddedPolicy();
         PromptEvent g0 = promptsOf(runId).get(0);
-        rewards.send(EventCodec.encode(reward(g0, v0, 0, 20.0)));
-        rewards.send(EventCodec.encode(reward(g0, v0, 1, 25.0)));
+        rewards.send(EventCodec.encode(reward(g0, v0, 0, 20.0)).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(reward(g0, v0, 1, 25.0)).getBytes(StandardCharsets.UTF_8));
 
         await(() -> checkpointsOf(runId).size() == 2);
         StepMetrics m = checkpointsOf(runId).get(1).metrics();
@@ -158,7 +159,7 @@ class RunFlowTest {
     @Test
     void aMalformedRewardIsNackedWithItsReasonAndConsumptionGoesOn() {
         AtomicReference<Throwable> reason = new AtomicReference<>();
-        rewards.send(Message.of("{\"schemaVersion\":1,\"runId\":\"x\"}").withNack(t -> {
+        rewards.send(Message.of("{\"schemaVersion\":1,\"runId\":\"x\"}".getBytes(StandardCharsets.UTF_8)).withNack(t -> {
             reason.set(t);
             return CompletableFuture.completedFuture(null);
         }));
@@ -226,7 +227,7 @@ class RunFlowTest {
 
     private void sendGroup(PromptEvent prompt, PolicyParameters policy, Double[] runtimes) {
         for (int s = 0; s < runtimes.length; s++) {
-            rewards.send(EventCodec.encode(reward(prompt, policy, s, runtimes[s])));
+            rewards.send(EventCodec.encode(reward(prompt, policy, s, runtimes[s])).getBytes(StandardCharsets.UTF_8));
         }
     }
 

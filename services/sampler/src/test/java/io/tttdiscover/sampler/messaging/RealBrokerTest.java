@@ -1,0 +1,114 @@
+package io.tttdiscover.sampler.messaging;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.tttdiscover.protocol.Topics;
+import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.CheckpointEvent;
+import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.testkit.OverInJvmKafka;
+import io.tttdiscover.testkit.TopicProbe;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sampler's channels against a real (in-JVM, KRaft) broker: hostile prompts and checkpoints are dead letters,
+ * byte for byte and with their reason, and the consumers go on.
+ */
+@QuarkusTest
+@TestProfile(OverInJvmKafka.class)
+class RealBrokerTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void binaryGarbageOnPromptsIsDeadLetteredByteForByteAndTheNextPromptIsSampled() {
+        String run = "run-" + UUID.randomUUID();
+        sendCheckpoint(checkpoint(run, 0, ProgramSpacePolicy.initial(List.of(3, 2), 1.0)));
+        byte[] garbage = TopicProbe.garbage(11, 700);
+        String key = "garbage-" + UUID.randomUUID();
+        TopicProbe.send(Topics.PROMPTS, key, garbage);
+        // The same key: the same partition, behind the garbage.
+        sendPrompt(prompt(run, "after-garbage", 0), key);
+
+        ConsumerRecord<byte[], byte[]> dead = TopicProbe.awaitDeadLetter(Topics.PROMPTS, key, WAIT);
+        assertArrayEquals(garbage, dead.value(), "byte for byte");
+        String reason = TopicProbe.header(dead, Topics.DEAD_LETTER_REASON_HEADER);
+        assertTrue(reason.contains("not a valid PromptEvent"), reason);
+        assertEquals(Topics.PROMPTS, TopicProbe.header(dead, "dead-letter-topic"));
+
+        assertEquals(0, awaitCandidate(run, "after-garbage").policyVersion());
+    }
+
+    @Test
+    void aWrongShapedCheckpointIsDeadLetteredAndTheRunKeepsItsPolicy() {
+        String run = "run-" + UUID.randomUUID();
+        sendCheckpoint(checkpoint(run, 0, ProgramSpacePolicy.initial(List.of(3, 2), 1.0)));
+        // The toy program space has 3 and 2 alternatives; this policy has 2 and 2.
+        byte[] wrong = EventCodec.encode(checkpoint(run, 1, ProgramSpacePolicy.initial(List.of(2, 2), 1.0)))
+                .getBytes(StandardCharsets.UTF_8);
+        TopicProbe.send(Topics.CHECKPOINTS, run, wrong);
+
+        ConsumerRecord<byte[], byte[]> dead = TopicProbe.awaitDeadLetter(Topics.CHECKPOINTS, run, WAIT);
+        assertArrayEquals(wrong, dead.value());
+        String reason = TopicProbe.header(dead, Topics.DEAD_LETTER_REASON_HEADER);
+        assertTrue(reason.contains("checkpoint " + run + "@1 not used")
+                && reason.contains("decision 0 has 2 logits, expected 3"), reason);
+
+        sendPrompt(prompt(run, "after-wrong-shape", 0), "p-after-wrong-shape");
+        assertEquals(0, awaitCandidate(run, "after-wrong-shape").policyVersion(), "still version 0");
+    }
+
+    @Test
+    void aPromptOfAnUnknownRunIsDeadLetteredWithTheReason() {
+        String run = "never-checkpointed-" + UUID.randomUUID();
+        byte[] value = EventCodec.encode(prompt(run, "orphan", 0)).getBytes(StandardCharsets.UTF_8);
+        String key = run + "-orphan";
+        TopicProbe.send(Topics.PROMPTS, key, value);
+
+        ConsumerRecord<byte[], byte[]> dead = TopicProbe.awaitDeadLetter(Topics.PROMPTS, key, WAIT);
+        assertArrayEquals(value, dead.value());
+        String reason = TopicProbe.header(dead, Topics.DEAD_LETTER_REASON_HEADER);
+        assertTrue(reason.contains("unknown run " + run), reason);
+        assertEquals(null, TopicProbe.await(Topics.CANDIDATES, r -> TopicProbe.key(r).startsWith(run),
+                Duration.ofMillis(500)), "nothing sampled for it");
+    }
+
+    private static CandidateEvent awaitCandidate(String run, String promptId) {
+        ConsumerRecord<byte[], byte[]> r = TopicProbe.await(Topics.CANDIDATES,
+                record -> (run + "-" + promptId + "-0").equals(TopicProbe.key(record)), WAIT);
+        assertNotNull(r, "a candidate of prompt " + promptId);
+        return EventCodec.candidate(new String(r.value(), StandardCharsets.UTF_8));
+    }
+
+    private static void sendCheckpoint(CheckpointEvent c) {
+        TopicProbe.send(Topics.CHECKPOINTS, c.runId(), EventCodec.encode(c).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendPrompt(PromptEvent p, String key) {
+        TopicProbe.send(Topics.PROMPTS, key, EventCodec.encode(p).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static CheckpointEvent checkpoint(String run, long version, PolicyParameters params) {
+        return new CheckpointEvent(Event.CURRENT_SCHEMA, run, (int) version, version, "embedded", null, params, null,
+                System.currentTimeMillis(), "toy");
+    }
+
+    private static PromptEvent prompt(String run, String id, long version) {
+        return new PromptEvent(Event.CURRENT_SCHEMA, run + "-" + id, run, 1, 0, "toy", null, "prompt", 1, version,
+                "cpu", null, System.currentTimeMillis());
+    }
+}
