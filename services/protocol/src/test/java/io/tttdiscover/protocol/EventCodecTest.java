@@ -94,6 +94,27 @@ class EventCodecTest {
     }
 
     @Test
+    void aRunFinishedMarkerHasItsOwnKeyAndIsNoPolicy() {
+        CheckpointEvent marker = CheckpointEvent.runFinished("run-a", 3, "STOPPED", "trimul");
+        String json = EventCodec.encode(marker);
+        assertTrue(json.contains("\"finished\":\"STOPPED\""), json);
+        CheckpointEvent back = EventCodec.checkpoint(json);
+        assertTrue(back.marksRunFinished());
+        assertEquals("run-a#finished", back.key());
+        assertEquals("run-a#finished", back.idempotencyKey());
+        assertNull(back.embeddedPolicy());
+
+        CheckpointEvent policy = new CheckpointEvent(Event.CURRENT_SCHEMA, "run-a", 0, 0, "tinker", "tinker://w", null,
+                null, 1L, "trimul");
+        assertFalse(EventCodec.encode(policy).contains("finished"), "a policy version's wire form is unchanged");
+        assertEquals("run-a", EventCodec.checkpoint(EventCodec.encode(policy)).key());
+        assertThrows(MalformedEventException.class, () -> EventCodec.checkpoint(
+                "{\"schemaVersion\":1,\"runId\":\"run-a\",\"step\":0,\"policyVersion\":0,"
+                        + "\"weightsUri\":\"tinker://w\",\"createdAtMs\":1,\"finished\":\"STOPPED\"}"),
+                "a marker carrying a policy is neither");
+    }
+
+    @Test
     void maskSemanticsTravelsByItsWireName() {
         String json = EventCodec.encode(candidate());
         assertTrue(json.contains("\"maskSemantics\":\"official-all-ones\""), json);

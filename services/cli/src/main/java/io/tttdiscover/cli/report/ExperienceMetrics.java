@@ -1,6 +1,7 @@
 package io.tttdiscover.cli.report;
 
 import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.StepMetrics;
 
 import java.util.ArrayList;
@@ -20,6 +21,10 @@ public final class ExperienceMetrics {
     public static List<StepMetrics> rebuild(List<RewardEvent> rewards) {
         TreeMap<Integer, List<RewardEvent>> bySteps = new TreeMap<>();
         for (RewardEvent r : rewards) {
+            if (r.status() == RewardStatus.CANCELLED) {
+                // Never evaluated: its run had finished. No experience.
+                continue;
+            }
             bySteps.computeIfAbsent(r.step(), s -> new ArrayList<>()).add(r);
         }
         List<StepMetrics> out = new ArrayList<>();

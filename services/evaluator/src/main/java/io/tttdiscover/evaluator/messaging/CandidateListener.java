@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.tttdiscover.evaluator.service.EvaluationService;
 import io.tttdiscover.evaluator.service.EvaluatorIdentity;
+import io.tttdiscover.evaluator.service.FinishedRuns;
 import io.tttdiscover.evaluator.service.Rewards;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.EventCodec;
@@ -26,20 +27,25 @@ import java.util.List;
  * failure strategy ({@link io.tttdiscover.messaging.DeadLetterOrSkip}) puts those same bytes on {@code candidate-kernels.dlq}. Every candidate
  * that decodes gets a reward, whatever happened to it, and is acknowledged only once its reward is. A program over
  * its pack's {@code max_program_bytes} is not evaluated: its reward is REJECTED ({@code program-too-large}) and
- * carries the program's size and SHA-256, not its text.
+ * carries the program's size and SHA-256, not its text. A candidate of a run that has finished
+ * ({@link RunFinishedListener}) is not evaluated: its reward is CANCELLED.
  */
 @ApplicationScoped
 public class CandidateListener {
     private static final Logger LOG = Logger.getLogger(CandidateListener.class);
+    /** A finished run's cancelled candidates are counted at info this often (and the first), each one at debug. */
+    private static final int CANCELLED_LOG_EVERY = 1000;
 
     private final EvaluationService evaluations;
     private final EvaluatorIdentity identity;
     private final ProblemPacks packs;
     private final MutinyEmitter<String> rewards;
+    private final FinishedRuns finishedRuns;
 
     public CandidateListener(EvaluationService evaluations, EvaluatorIdentity identity, ProblemPacks packs,
-                             @Channel("rewards") MutinyEmitter<String> rewards) {
+                             @Channel("rewards") MutinyEmitter<String> rewards, FinishedRuns finishedRuns) {
         this.evaluations = evaluations;
+        this.finishedRuns = finishedRuns;
         this.identity = identity;
         this.packs = packs;
         this.rewards = rewards;
@@ -50,15 +56,38 @@ public class CandidateListener {
     public void onCandidate(byte[] record) {
         long receivedAtMs = System.currentTimeMillis();
         CandidateEvent candidate = EventCodec.candidate(record);
+        if (finishedRuns.contains(candidate.runId())) {
+            cancel(candidate, receivedAtMs);
+            return;
+        }
         int limit = maxProgramBytes(candidate.problemId());
         RewardEvent reward = candidate.programSize() > limit
                 ? tooLarge(candidate, limit, receivedAtMs)
                 : evaluations.evaluate(candidate, receivedAtMs);
-        rewards.sendMessageAndAwait(Message.of(EventCodec.encode(reward))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(reward.runId()).build()));
+        publish(reward);
         LOG.infof("%s (run %s step %d): %s reward %.4f in %d ms%s", candidate.candidateId(), candidate.runId(),
                 candidate.step(), reward.status(), reward.reward(), reward.timings().evalMs(),
                 reward.status().success() ? "" : " - " + reward.message());
+    }
+
+    /**
+     * A candidate of a finished run is not evaluated: its reward is CANCELLED (reward 0), so the rewards topic still
+     * logs every candidate, and the trainer stores it without counting it (its run is over).
+     */
+    private void cancel(CandidateEvent candidate, long receivedAtMs) {
+        publish(Rewards.failure(candidate, RewardStatus.CANCELLED, "run " + candidate.runId()
+                + " had finished; not evaluated", identity.bare(), receivedAtMs));
+        int cancelled = finishedRuns.countCancelled(candidate.runId());
+        if (cancelled == 1 || cancelled % CANCELLED_LOG_EVERY == 0) {
+            LOG.infof("run %s has finished: %d of its candidates cancelled here so far", candidate.runId(), cancelled);
+        } else {
+            LOG.debugf("%s (run %s step %d): cancelled", candidate.candidateId(), candidate.runId(), candidate.step());
+        }
+    }
+
+    private void publish(RewardEvent reward) {
+        rewards.sendMessageAndAwait(Message.of(EventCodec.encode(reward))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(reward.runId()).build()));
     }
 
     /** The pack's limit; a problem without a pack here gets the default (its reward says so anyway). */

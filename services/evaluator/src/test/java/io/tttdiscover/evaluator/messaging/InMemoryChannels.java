@@ -12,7 +12,7 @@ public class InMemoryChannels implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Map<String, String> props = new HashMap<>();
-        props.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("candidates"));
+        props.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("candidates", "checkpoints"));
         props.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("rewards"));
         return props;
     }

@@ -3,7 +3,9 @@ package io.tttdiscover.evaluator.messaging;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tttdiscover.protocol.Topics;
+import io.tttdiscover.evaluator.service.FinishedRuns;
 import io.tttdiscover.protocol.event.CandidateEvent;
+import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.RewardEvent;
@@ -16,13 +18,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -35,12 +41,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The evaluator's channels against a real (in-JVM, KRaft) broker: hostile records never stop the consumer, dead
- * letters are the consumed bytes, and no hop carries an over-limit program.
+ * letters are the consumed bytes, no hop carries an over-limit program, and a finished run's queued candidates are
+ * cancelled, not evaluated.
  */
 @QuarkusTest
 @TestProfile(OverInJvmKafka.class)
 class RealBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    FinishedRuns finishedRuns;
 
     @Test
     void aTwoMegabyteCandidateIsRejectedWithoutItsTextAndTheNextOneIsEvaluated() {
@@ -145,6 +155,54 @@ class RealBrokerTest {
         assertTrue(committed > sent.offset(), "committed past the skipped record: " + committed + " vs "
                 + sent.offset());
         given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void candidatesOfAFinishedRunAreCancelledQuicklyAndAnotherRunsAreEvaluated() {
+        String stopped = "run-" + UUID.randomUUID();
+        String live = "run-" + UUID.randomUUID();
+        CheckpointEvent marker = CheckpointEvent.runFinished(stopped, 3, "STOPPED", "trimul");
+        TopicProbe.send(Topics.CHECKPOINTS, marker.key(), EventCodec.encode(marker).getBytes(StandardCharsets.UTF_8));
+        long heardBy = System.nanoTime() + WAIT.toNanos();
+        while (!finishedRuns.contains(stopped) && System.nanoTime() < heardBy) {
+            Thread.onSpinWait();
+        }
+        assertTrue(finishedRuns.contains(stopped), "the evaluator heard of the finished run");
+
+        int queued = 1000;
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < queued; i++) {
+            CandidateEvent c = candidate(stopped, "queued-" + i, "");
+            records.add(Map.entry(c.candidateId(), EventCodec.encode(c).getBytes(StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i < 2; i++) {
+            CandidateEvent c = candidate(live, "live-" + i, "");
+            records.add(Map.entry(c.candidateId(), EventCodec.encode(c).getBytes(StandardCharsets.UTF_8)));
+        }
+        long sentAt = System.nanoTime();
+        TopicProbe.sendAll(Topics.CANDIDATES, records);
+
+        byte[] stoppedKey = stopped.getBytes(StandardCharsets.UTF_8);
+        Set<String> cancelled = new HashSet<>();
+        TopicProbe.await(Topics.REWARDS, r -> {
+            if (Arrays.equals(stoppedKey, r.key())) {
+                RewardEvent reward = EventCodec.reward(new String(r.value(), StandardCharsets.UTF_8));
+                assertEquals(RewardStatus.CANCELLED, reward.status(), reward.candidateId() + ": " + reward.message());
+                assertEquals(0.0, reward.reward());
+                cancelled.add(reward.candidateId());
+            }
+            return cancelled.size() == queued;
+        }, WAIT);
+        long handledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
+        System.out.printf("%d candidates of a finished run cancelled in %d ms%n", cancelled.size(), handledMs);
+        assertEquals(queued, cancelled.size(), "every queued candidate of the finished run has a CANCELLED reward");
+        assertTrue(handledMs < 20_000, "cancelled quickly: " + handledMs + " ms");
+
+        for (int i = 0; i < 2; i++) {
+            RewardEvent next = EventCodec.reward(new String(awaitReward(live, "live-" + i).value(),
+                    StandardCharsets.UTF_8));
+            assertEquals(RewardStatus.SYNTAX_ERROR, next.status(), "the live run's candidate was evaluated");
+        }
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitReward(String run, String candidateId) {

@@ -97,6 +97,14 @@ public final class EventCodec {
     }
 
     private static CheckpointEvent checkpointFields(CheckpointEvent e) {
+        if (e.marksRunFinished()) {
+            require(e.runId(), "runId");
+            if (e.finished().isBlank() || e.weightsUri() != null || e.embeddedPolicy() != null) {
+                throw new MalformedEventException("run-finished marker of " + e.runId()
+                        + " must name a status and carry no policy");
+            }
+            return e;
+        }
         if (e.weightsUri() == null && e.embeddedPolicy() == null) {
             throw new MalformedEventException("checkpoint " + e.runId() + "@" + e.policyVersion()
                     + " names neither weights nor embedded parameters");

@@ -15,7 +15,12 @@ public enum RewardStatus {
     /** The candidate's process died (signal, out of memory, illegal memory access). */
     CRASHED,
     /** The evaluator itself failed (worker lost, harness broken); not the candidate's fault. */
-    EVALUATOR_ERROR;
+    EVALUATOR_ERROR,
+    /**
+     * Not evaluated: its run had finished (stopped, failed or completed) when the candidate came up. Still a reward
+     * event, so the rewards topic stays a complete log of every candidate; it is no experience of the policy.
+     */
+    CANCELLED;
 
     public boolean success() {
         return this == OK;

@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
 /**
  * checkpoints -> the active backend. Ordered: a backend sees a run's versions in the order they were published. A
  * checkpoint that does not decode, or whose parameters do not fit the run's program space, is nacked: it lands on
- * {@code checkpoints.dlq} byte for byte with the reason, and the run keeps the policy it had.
+ * {@code checkpoints.dlq} byte for byte with the reason, and the run keeps the policy it had. A run-finished marker is
+ * no policy: it never reaches a backend, it only tells the sampler to drop the run's prompts.
  */
 @ApplicationScoped
 public class CheckpointListener {
@@ -27,6 +28,10 @@ public class CheckpointListener {
     @Blocking
     public void onCheckpoint(byte[] record) {
         CheckpointEvent checkpoint = EventCodec.checkpoint(record);
+        if (checkpoint.marksRunFinished()) {
+            sampling.onRunFinished(checkpoint);
+            return;
+        }
         sampling.onCheckpoint(checkpoint);
         LOG.infof("run %s: policy version %d (step %d)", checkpoint.runId(), checkpoint.policyVersion(),
                 checkpoint.step());

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
  * prompts -> candidate-kernels. A prompt is acknowledged only after all its candidates are; any exception (malformed
  * prompt, unknown run, backend unavailable, a candidate that cannot be published) nacks it, and the channel's failure
  * strategy ({@link io.tttdiscover.messaging.DeadLetterOrSkip}) puts the consumed bytes on {@code prompts.dlq} with the reason.
+ * A prompt of a run that has finished is acknowledged without sampling.
  */
 @ApplicationScoped
 public class PromptListener {
@@ -36,6 +37,9 @@ public class PromptListener {
         PromptEvent prompt = EventCodec.prompt(record);
         if (sampling.alreadyProcessed(prompt.promptId())) {
             LOG.debugf("prompt %s already sampled; redelivery dropped", prompt.promptId());
+            return;
+        }
+        if (sampling.dropsFinished(prompt)) {
             return;
         }
         for (CandidateEvent c : sampling.candidates(prompt)) {

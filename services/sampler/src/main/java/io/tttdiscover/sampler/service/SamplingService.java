@@ -18,6 +18,9 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Where a prompt becomes candidates: waits for the prompt's policy version, samples, and names each candidate. */
 @ApplicationScoped
@@ -29,6 +32,8 @@ public class SamplingService {
     private final ProblemPacks packs;
     private final Duration policyWait;
     private final RecentIds processed;
+    /** Finished runs, each with how many of its prompts were dropped. */
+    private final Map<String, AtomicInteger> finishedRuns = new ConcurrentHashMap<>();
 
     public SamplingService(PolicyBackends backends, ProblemPacks packs,
                            @ConfigProperty(name = "discover.sampler.policy-wait", defaultValue = "30s") Duration policyWait,
@@ -50,6 +55,32 @@ public class SamplingService {
 
     public void onCheckpoint(CheckpointEvent checkpoint) {
         backends.active().onCheckpoint(checkpoint);
+    }
+
+    /** From the run-finished marker on, the run's prompts are dropped unsampled. */
+    public void onRunFinished(CheckpointEvent marker) {
+        if (finishedRuns.putIfAbsent(marker.runId(), new AtomicInteger()) == null) {
+            LOG.infof("run %s %s: its prompts are dropped from now on", marker.runId(), marker.finished());
+        }
+    }
+
+    public boolean runFinished(String runId) {
+        return finishedRuns.containsKey(runId);
+    }
+
+    /** True when the prompt's run has finished, so it must not be sampled; says so once per run. */
+    public boolean dropsFinished(PromptEvent prompt) {
+        AtomicInteger dropped = finishedRuns.get(prompt.runId());
+        if (dropped == null) {
+            return false;
+        }
+        if (dropped.getAndIncrement() == 0) {
+            LOG.infof("run %s has finished: dropping its prompts unsampled (first: %s)", prompt.runId(),
+                    prompt.promptId());
+        } else {
+            LOG.debugf("prompt %s of finished run %s dropped", prompt.promptId(), prompt.runId());
+        }
+        return true;
     }
 
     /**

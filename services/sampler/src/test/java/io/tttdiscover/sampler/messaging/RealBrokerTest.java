@@ -10,9 +10,12 @@ import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.sampler.backend.EmbeddedPolicyBackend;
+import io.tttdiscover.sampler.service.SamplingService;
 import io.tttdiscover.testkit.OverInJvmKafka;
 import io.tttdiscover.testkit.TopicProbe;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,16 +26,23 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sampler's channels against a real (in-JVM, KRaft) broker: hostile prompts and checkpoints are dead letters,
- * byte for byte and with their reason, and the consumers go on.
+ * byte for byte and with their reason, and the consumers go on; a finished run's prompts are dropped.
  */
 @QuarkusTest
 @TestProfile(OverInJvmKafka.class)
 class RealBrokerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    SamplingService sampling;
+
+    @Inject
+    EmbeddedPolicyBackend backend;
 
     @Test
     void binaryGarbageOnPromptsIsDeadLetteredByteForByteAndTheNextPromptIsSampled() {
@@ -87,6 +97,31 @@ class RealBrokerTest {
                 Duration.ofMillis(500)), "nothing sampled for it");
     }
 
+    @Test
+    void aPromptOfAFinishedRunIsNotSampledAndItsMarkerIsNoDeadLetter() {
+        String stopped = "run-" + UUID.randomUUID();
+        String live = "run-" + UUID.randomUUID();
+        sendCheckpoint(checkpoint(stopped, 0, ProgramSpacePolicy.initial(List.of(3, 2), 1.0)));
+        sendCheckpoint(checkpoint(live, 0, ProgramSpacePolicy.initial(List.of(3, 2), 1.0)));
+        CheckpointEvent marker = CheckpointEvent.runFinished(stopped, 0, "STOPPED", "toy");
+        sendCheckpoint(marker);
+        long heardBy = System.nanoTime() + WAIT.toNanos();
+        while (!sampling.runFinished(stopped) && System.nanoTime() < heardBy) {
+            Thread.onSpinWait();
+        }
+        assertTrue(sampling.runFinished(stopped), "the sampler heard of the finished run");
+
+        // The same key: the same partition, the live run's prompt behind the finished run's.
+        sendPrompt(prompt(stopped, "after-stop", 0), "p-finished");
+        sendPrompt(prompt(live, "still-running", 0), "p-finished");
+        assertEquals(0, awaitCandidate(live, "still-running").policyVersion());
+        assertNull(TopicProbe.await(Topics.CANDIDATES, r -> TopicProbe.key(r).startsWith(stopped),
+                Duration.ofMillis(500)), "nothing sampled for the finished run");
+        assertNull(TopicProbe.await(Topics.deadLetter(Topics.CHECKPOINTS), r -> marker.key().equals(TopicProbe.key(r)),
+                Duration.ofMillis(500)), "the marker is not a malformed checkpoint");
+        assertEquals(0, backend.loadedVersion(stopped), "nor a policy: the run keeps version 0");
+    }
+
     private static CandidateEvent awaitCandidate(String run, String promptId) {
         ConsumerRecord<byte[], byte[]> r = TopicProbe.await(Topics.CANDIDATES,
                 record -> (run + "-" + promptId + "-0").equals(TopicProbe.key(record)), WAIT);
@@ -95,7 +130,7 @@ class RealBrokerTest {
     }
 
     private static void sendCheckpoint(CheckpointEvent c) {
-        TopicProbe.send(Topics.CHECKPOINTS, c.runId(), EventCodec.encode(c).getBytes(StandardCharsets.UTF_8));
+        TopicProbe.send(Topics.CHECKPOINTS, c.key(), EventCodec.encode(c).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void sendPrompt(PromptEvent p, String key) {

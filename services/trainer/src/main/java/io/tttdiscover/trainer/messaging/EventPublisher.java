@@ -4,6 +4,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.PromptEvent;
+import io.tttdiscover.trainer.domain.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -14,7 +15,10 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The trainer's outgoing events: prompts keyed by prompt id, checkpoints keyed by run id. */
+/**
+ * The trainer's outgoing events: prompts keyed by prompt id, checkpoints keyed by run id, a run's finished marker
+ * keyed {@code <runId>#finished} on the checkpoints topic.
+ */
 @ApplicationScoped
 public class EventPublisher {
 
@@ -33,7 +37,15 @@ public class EventPublisher {
 
     /** Completes when the broker acknowledged the checkpoint. */
     public CompletionStage<Void> checkpoint(CheckpointEvent event) {
-        return send(checkpoints, event.runId(), EventCodec.encode(event));
+        return send(checkpoints, event.key(), EventCodec.encode(event));
+    }
+
+    /**
+     * Completes when the broker acknowledged that the run has finished: on it the sampler and every evaluator drop the
+     * run's queued prompts and candidates.
+     */
+    public CompletionStage<Void> runFinished(String runId, int step, RunStatus status, String problemId) {
+        return checkpoint(CheckpointEvent.runFinished(runId, step, status.name(), problemId));
     }
 
     private static CompletionStage<Void> send(Emitter<String> emitter, String key, String json) {

@@ -70,6 +70,7 @@ final class RunLoop {
     private long version;
     private Double bestSoFarUs;
     private StepInProgress current;
+    private int stepReached;
     private boolean finished;
 
     RunLoop(String runId, RunConfig config, MaskSemantics maskSemantics, ProblemPack pack, TrainingBackend backend,
@@ -154,6 +155,7 @@ final class RunLoop {
     private void beginStep(int step) {
         List<ArchiveState> parents = archive.select(config.groupsPerBatch());
         current = new StepInProgress(step, parents, System.currentTimeMillis());
+        stepReached = step;
         store.update(runId, r -> r.currentStep = step);
         for (int g = 0; g < parents.size(); g++) {
             ArchiveState parent = parents.get(g);
@@ -310,6 +312,20 @@ final class RunLoop {
             onFinished.run();
         }
         LOG.infof("run %s %s: %s", runId, status, message);
+        publishFinished(publisher, runId, stepReached, status, config.problemId());
+    }
+
+    /**
+     * Tells the sampler and the evaluators that the run has finished, so they skip its queued work. Best effort: a
+     * marker that cannot be published costs only that work being done, so it is logged, never rethrown.
+     */
+    static void publishFinished(EventPublisher publisher, String runId, int step, RunStatus status, String problemId) {
+        try {
+            await(publisher.runFinished(runId, step, status, problemId).toCompletableFuture(),
+                    "run-finished marker of " + runId);
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s %s, but its queued work will still be done: %s", runId, status, e.getMessage());
+        }
     }
 
     /** The rewards of the step being collected, per group, in arrival order. */

@@ -52,10 +52,20 @@ public class RunService {
     });
 
     void onStart(@Observes StartupEvent event) {
-        int failed = store.failUnfinished("the trainer restarted while this run was active; start a new run "
+        List<Run> failed = store.failUnfinished("the trainer restarted while this run was active; start a new run "
                 + "(warm start from its last checkpoint with embedded:<runId>@<version>)");
-        if (failed > 0) {
-            LOG.warnf("marked %d unfinished run(s) of an earlier trainer process FAILED", failed);
+        if (!failed.isEmpty()) {
+            LOG.warnf("marked %d unfinished run(s) of an earlier trainer process FAILED", failed.size());
+        }
+        // Not awaited: startup must not wait on the broker; a marker that does not go out is logged.
+        for (Run run : failed) {
+            publisher.runFinished(run.id, run.currentStep, RunStatus.FAILED, run.problemId)
+                    .whenComplete((done, e) -> {
+                        if (e != null) {
+                            LOG.warnf("run %s FAILED, but its queued work will still be done: %s", run.id,
+                                    e.getMessage());
+                        }
+                    });
         }
     }
 
@@ -97,6 +107,7 @@ public class RunService {
             loop.stop("stopped on request");
         } else {
             store.finish(id, RunStatus.STOPPED, "stopped on request");
+            RunLoop.publishFinished(publisher, id, run.get().currentStep, RunStatus.STOPPED, run.get().problemId);
         }
         return store.run(id);
     }

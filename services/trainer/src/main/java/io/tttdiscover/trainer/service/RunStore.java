@@ -65,10 +65,10 @@ public class RunStore implements CheckpointLookup {
 
     /** Marks runs another trainer process left unfinished: their loops died with it. */
     @Transactional
-    public int failUnfinished(String message) {
+    public List<Run> failUnfinished(String message) {
         List<Run> runs = Run.unfinished();
         runs.forEach(run -> markFinished(run, RunStatus.FAILED, message));
-        return runs.size();
+        return runs;
     }
 
     private static void markFinished(Run run, RunStatus status, String message) {

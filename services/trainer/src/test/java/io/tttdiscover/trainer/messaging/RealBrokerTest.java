@@ -31,6 +31,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trainer's channels against a real (in-JVM, KRaft) Kafka broker instead of in-memory channels. */
@@ -121,6 +122,27 @@ class RealBrokerTest {
                     "the policy a prompt names is published before the prompt");
         }
         given().post("/runs/" + runId + "/stop").then().statusCode(200);
+    }
+
+    @Test
+    void stoppingARunPublishesItsFinishedMarkerBesideItsPolicy() {
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":1,\"groupSize\":2}")
+                .post("/runs").then().statusCode(201).extract().path("id");
+        poll(Topics.PROMPTS, r -> EventCodec.prompt(r.value()).runId().equals(runId), 1);
+        given().post("/runs/" + runId + "/stop").then().statusCode(200);
+
+        String key = CheckpointEvent.finishedKey(runId);
+        CheckpointEvent marker = EventCodec.checkpoint(poll(Topics.CHECKPOINTS, r -> key.equals(r.key()), 1)
+                .get(0).value());
+        assertTrue(marker.marksRunFinished());
+        assertEquals(runId, marker.runId());
+        assertEquals("STOPPED", marker.finished());
+        assertEquals("toy", marker.problemId());
+        assertNull(marker.embeddedPolicy(), "the marker is no policy");
+        assertNull(marker.weightsUri());
+        assertEquals(0, EventCodec.checkpoint(poll(Topics.CHECKPOINTS, r -> runId.equals(r.key()), 1).get(0)
+                .value()).policyVersion(), "the policy keeps its own key, so compaction keeps both");
     }
 
     private static KafkaProducer<String, String> producer() {

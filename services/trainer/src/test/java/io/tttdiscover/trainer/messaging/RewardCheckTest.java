@@ -53,6 +53,14 @@ class RewardCheckTest {
     }
 
     @Test
+    void aCancelledRewardOfAStoppedRunIsStored() {
+        Run stopped = run();
+        stopped.status = RunStatus.STOPPED;
+        assertEquals(Optional.empty(), RewardCheck.refusal(reward("run-a", 2, 0, "run-a-s2-g0", RewardStatus.CANCELLED,
+                0.0, null), Optional.of(stopped), SCALE));
+    }
+
+    @Test
     void aForgedOrImpossibleRewardIsRefused() {
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 0.0), "finite positive runtime");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 9000.0), "does not match");

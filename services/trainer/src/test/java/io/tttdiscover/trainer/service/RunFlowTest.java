@@ -136,6 +136,8 @@ class RunFlowTest {
                 .body("choices", hasSize(2))
                 .body("description", org.hamcrest.Matchers.startsWith("loop="));
         assertEquals(3, checkpointsOf(runId).size());
+        await(() -> finishedMarkersOf(runId).size() == 1);
+        assertEquals("COMPLETED", finishedMarkersOf(runId).get(0).finished());
     }
 
     @Test
@@ -255,9 +257,15 @@ class RunFlowTest {
                 .filter(p -> p.runId().equals(runId)).toList();
     }
 
+    /** The run's policy versions, without its run-finished marker. */
     private List<CheckpointEvent> checkpointsOf(String runId) {
         return checkpoints.received().stream().map(m -> EventCodec.checkpoint(m.getPayload()))
-                .filter(c -> c.runId().equals(runId)).toList();
+                .filter(c -> c.runId().equals(runId) && !c.marksRunFinished()).toList();
+    }
+
+    private List<CheckpointEvent> finishedMarkersOf(String runId) {
+        return checkpoints.received().stream().map(m -> EventCodec.checkpoint(m.getPayload()))
+                .filter(c -> c.runId().equals(runId) && c.marksRunFinished()).toList();
     }
 
     private static void await(BooleanSupplier condition) {
