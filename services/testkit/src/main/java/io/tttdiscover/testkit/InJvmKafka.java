@@ -105,6 +105,27 @@ public final class InJvmKafka {
                     }
                 }
             }
+            awaitVisible(admin, topics.stream().map(NewTopic::name).toList());
+        }
+    }
+
+    /**
+     * Topic creation returns once the controller has it; a describe (or a produce) right after can still meet
+     * UnknownTopicOrPartition until the broker has the partitions: wait for that, so tests start on a ready broker.
+     */
+    private static void awaitVisible(Admin admin, List<String> names) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 }
