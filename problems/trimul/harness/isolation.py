@@ -176,12 +176,29 @@ def relay_init(pid):
     os._exit(code)
 
 
-def _stat_fields(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        text = f.read()
-    close = text.rindex(")")
-    rest = text[close + 2:].split()
-    return text[text.index("(") + 1:close], rest[0], int(rest[1])  # comm, state, ppid
+def process_table():
+    """{pid: (comm, state, ppid)} of every process this /proc shows."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open("/proc/%s/stat" % name) as f:
+                    text = f.read()
+                close = text.rindex(")")
+                rest = text[close + 2:].split()
+                table[int(name)] = (text[text.index("(") + 1:close], rest[0], int(rest[1]))
+            except (OSError, ValueError, IndexError):
+                pass  # ended meanwhile
+    return table
+
+
+def descendants(root, table):
+    """The pids below `root` in the ppid tree of `table` (root excluded)."""
+    mine, frontier = set(), {root}
+    while frontier:
+        frontier = {p for p, (_, _, ppid) in table.items() if ppid in frontier and p not in mine}
+        mine |= frontier
+    return mine
 
 
 def leftover_processes():
@@ -189,20 +206,8 @@ def leftover_processes():
     namespace with its own /proc that is every process but the init and this one; else the ppid
     tree from here."""
     me = os.getpid()
-    table = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) != me:
-            try:
-                table[int(name)] = _stat_fields(int(name))
-            except (OSError, ValueError):
-                pass
-    if OWN_PROC:
-        mine = set(table) - {1}
-    else:
-        mine, frontier = set(), {me}
-        while frontier:
-            frontier = {p for p, (_, _, ppid) in table.items() if ppid in frontier and p not in mine}
-            mine |= frontier
+    table = process_table()
+    mine = set(table) - {1, me} if OWN_PROC else descendants(me, table)
     alive = []
     for pid in sorted(mine):
         comm, state, _ = table[pid]

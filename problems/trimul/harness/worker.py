@@ -10,6 +10,7 @@ candidate runs in a fresh forked child (sandbox.py); the README documents the pr
 """
 import argparse
 import fcntl
+import functools
 import ast
 import gc
 import json
@@ -31,6 +32,7 @@ if HARNESS_DIR not in sys.path:
 import torch  # noqa: E402
 
 import child  # noqa: E402
+import isolation  # noqa: E402
 import problem  # noqa: E402
 import sandbox  # noqa: E402
 import static_checks  # noqa: E402
@@ -359,13 +361,7 @@ class Evaluator:
 
     def validate(self, request_id, outcome, payload, token, capture, timeout_s, mask_semantics=None, memory=None):
         """Turn the child's outcome into a result, trusting only what cannot be recomputed here."""
-        result = self.result
-
-        def result_for(rid, status, message="", **extra):
-            return result(rid, status, message, mask_semantics, **extra)
-        return self._validate(result_for, request_id, outcome, payload, token, capture, timeout_s, memory)
-
-    def _validate(self, result, request_id, outcome, payload, token, capture, timeout_s, memory):
+        result = functools.partial(self.result, mask_semantics=mask_semantics)
         if memory is not None:
             return result(request_id, "CRASHED", memory, checks_fired=["host-memory"])
         if outcome == "timeout":
@@ -520,21 +516,8 @@ class MemoryWatch:
         self.page = os.sysconf("SC_PAGE_SIZE")
 
     def _rescan(self):
-        children = {}
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                try:
-                    with open("/proc/%s/stat" % name) as f:
-                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                except (OSError, ValueError, IndexError):
-                    continue
-                children.setdefault(ppid, []).append(int(name))
-        tree, frontier = {self.root}, [self.root]
-        while frontier:
-            nxt = [c for p in frontier for c in children.get(p, ()) if c not in tree]
-            tree.update(nxt)
-            frontier = nxt
-        self.pids, self.scanned = tree, time.monotonic()
+        self.pids = {self.root} | isolation.descendants(self.root, isolation.process_table())
+        self.scanned = time.monotonic()
 
     def exceeded(self):
         if time.monotonic() - self.scanned > self.RESCAN_S:
