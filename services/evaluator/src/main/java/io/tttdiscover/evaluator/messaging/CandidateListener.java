@@ -5,6 +5,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.tttdiscover.evaluator.service.EvaluationService;
 import io.tttdiscover.evaluator.service.EvaluatorIdentity;
+import io.tttdiscover.evaluator.service.FairGate;
 import io.tttdiscover.evaluator.service.FinishedRuns;
 import io.tttdiscover.evaluator.service.Rewards;
 import io.tttdiscover.protocol.event.CandidateEvent;
@@ -22,7 +23,9 @@ import org.jboss.logging.Logger;
 import java.util.List;
 
 /**
- * candidate-kernels -> rewards. Evaluations run on the "evaluation" pool, as wide as the harness has worker slots.
+ * candidate-kernels -> rewards. Candidates are read ahead on the "evaluation" pool ({@code discover.evaluator.read-ahead}
+ * wide) and wait in the {@link FairGate} for one of the harness's worker slots, which go to the runs in turn: a run
+ * with thousands of queued candidates does not hold back another run's step.
  * Records arrive as bytes: one that does not decode, or whose reward cannot be published, is nacked and the channel's
  * failure strategy ({@link io.tttdiscover.messaging.DeadLetterOrSkip}) puts those same bytes on {@code candidate-kernels.dlq}. Every candidate
  * that decodes gets a reward, whatever happened to it, and is acknowledged only once its reward is. A program over
@@ -41,10 +44,13 @@ public class CandidateListener {
     private final ProblemPacks packs;
     private final MutinyEmitter<String> rewards;
     private final FinishedRuns finishedRuns;
+    private final FairGate gate;
 
     public CandidateListener(EvaluationService evaluations, EvaluatorIdentity identity, ProblemPacks packs,
-                             @Channel("rewards") MutinyEmitter<String> rewards, FinishedRuns finishedRuns) {
+                             @Channel("rewards") MutinyEmitter<String> rewards, FinishedRuns finishedRuns,
+                             FairGate gate) {
         this.evaluations = evaluations;
+        this.gate = gate;
         this.finishedRuns = finishedRuns;
         this.identity = identity;
         this.packs = packs;
@@ -61,9 +67,23 @@ public class CandidateListener {
             return;
         }
         int limit = maxProgramBytes(candidate.problemId());
-        RewardEvent reward = candidate.programSize() > limit
-                ? tooLarge(candidate, limit, receivedAtMs)
-                : evaluations.evaluate(candidate, receivedAtMs);
+        RewardEvent reward;
+        if (candidate.programSize() > limit) {
+            reward = tooLarge(candidate, limit, receivedAtMs);
+        } else {
+            try (FairGate.Pass pass = gate.enter(candidate.runId())) {
+                // The run may have finished while the candidate waited for its turn.
+                if (!pass.admitted() || finishedRuns.contains(candidate.runId())) {
+                    cancel(candidate, receivedAtMs);
+                    return;
+                }
+                reward = evaluations.evaluate(candidate, receivedAtMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while " + candidate.candidateId()
+                        + " waited for a worker slot", e);
+            }
+        }
         publish(reward);
         LOG.infof("%s (run %s step %d): %s reward %.4f in %d ms%s", candidate.candidateId(), candidate.runId(),
                 candidate.step(), reward.status(), reward.reward(), reward.timings().evalMs(),

@@ -1,5 +1,6 @@
 package io.tttdiscover.evaluator.messaging;
 
+import io.tttdiscover.evaluator.service.FairGate;
 import io.tttdiscover.evaluator.service.FinishedRuns;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.EventCodec;
@@ -18,9 +19,11 @@ public class RunFinishedListener {
     private static final Logger LOG = Logger.getLogger(RunFinishedListener.class);
 
     private final FinishedRuns finished;
+    private final FairGate gate;
 
-    public RunFinishedListener(FinishedRuns finished) {
+    public RunFinishedListener(FinishedRuns finished, FairGate gate) {
         this.finished = finished;
+        this.gate = gate;
     }
 
     @Incoming("checkpoints")
@@ -34,6 +37,10 @@ public class RunFinishedListener {
         }
         if (event.marksRunFinished() && finished.add(event.runId())) {
             LOG.infof("run %s %s: its candidates are cancelled from now on", event.runId(), event.finished());
+        }
+        if (event.marksRunFinished()) {
+            // Its candidates waiting for a worker slot leave now, each answered CANCELLED by its own thread.
+            gate.cancelRun(event.runId());
         }
     }
 }

@@ -59,9 +59,9 @@ public class HarnessSettings {
         this.slots = workers.orElse(this.device.equals("cuda") ? Math.max(1, gpus.size()) : 1);
         LOG.infof("harness: %s on %s, %d worker slot(s)%s", this.python, this.device, slots,
                 gpus.isEmpty() ? "" : " over GPUs " + gpus);
-        if (evaluationConcurrency != slots) {
-            LOG.warnf("%d worker slots but %d concurrent evaluations: set discover.evaluator.workers=%d so the "
-                    + "evaluation pool matches", slots, evaluationConcurrency, slots);
+        if (evaluationConcurrency < slots) {
+            LOG.warnf("%d worker slots but candidates are read %d at a time: set discover.evaluator.read-ahead to at "
+                    + "least %d, or workers stay idle", slots, evaluationConcurrency, slots);
         }
     }
 

@@ -10,6 +10,9 @@ import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
+import io.tttdiscover.evaluator.PythonTorch;
+import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ProgramSpace;
 import io.tttdiscover.testkit.InJvmKafka;
 import io.tttdiscover.testkit.OverInJvmKafka;
 import io.tttdiscover.testkit.TopicProbe;
@@ -22,6 +25,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,6 +207,44 @@ class RealBrokerTest {
                     StandardCharsets.UTF_8));
             assertEquals(RewardStatus.SYNTAX_ERROR, next.status(), "the live run's candidate was evaluated");
         }
+    }
+
+    @Test
+    void aRunWithAQueueOfCandidatesDoesNotHoldBackAnotherRunsStep() {
+        PythonTorch.assumeAvailable();
+        ProgramSpace space = ProblemPack.load(Path.of("../../problems"), "trimul").programSpace();
+        String program = space.render(space.baseline());
+        String busy = "run-" + UUID.randomUUID();
+        String small = "run-" + UUID.randomUUID();
+        // One key, so one partition: the small run's candidates are read strictly after the busy run's eight.
+        String key = "fair-" + UUID.randomUUID();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            records.add(Map.entry(key, EventCodec.encode(candidate(busy, "q" + i, program))
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i < 2; i++) {
+            records.add(Map.entry(key, EventCodec.encode(candidate(small, "q" + i, program))
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        TopicProbe.sendAll(Topics.CANDIDATES, records);
+
+        List<RewardEvent> rewards = new ArrayList<>();
+        Set<String> runs = Set.of(busy, small);
+        TopicProbe.await(Topics.REWARDS, r -> {
+            RewardEvent reward = EventCodec.reward(new String(r.value(), StandardCharsets.UTF_8));
+            if (runs.contains(reward.runId())) {
+                rewards.add(reward);
+            }
+            return rewards.size() == records.size();
+        }, Duration.ofSeconds(240));
+        assertEquals(records.size(), rewards.size(), "every candidate got its reward");
+        rewards.sort(java.util.Comparator.comparingLong(r -> r.timings().evalStartedAtMs()));
+        List<String> order = rewards.stream().map(r -> r.runId().equals(small) ? "small" : "busy").toList();
+        System.out.println("evaluation order with one worker: " + order);
+        rewards.forEach(r -> assertEquals(RewardStatus.OK, r.status(), r.message()));
+        // In arrival order the small run would be evaluated 9th and 10th; in turns it is among the first five.
+        assertTrue(order.subList(0, 5).stream().filter("small"::equals).count() == 2, "fair turns: " + order);
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitReward(String run, String candidateId) {

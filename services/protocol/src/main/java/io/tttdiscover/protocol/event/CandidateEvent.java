@@ -57,6 +57,11 @@ public record CandidateEvent(
     }
 
     /** The program's size in UTF-8 bytes: as declared when withheld, else measured. */
+    /** The id of the {@code sample}-th candidate of a prompt: every sampler names candidates this way. */
+    public static String idOf(String promptId, int sample) {
+        return promptId + "-" + sample;
+    }
+
     public int programSize() {
         if (programWithheld()) {
             return programBytes == null ? 0 : programBytes;

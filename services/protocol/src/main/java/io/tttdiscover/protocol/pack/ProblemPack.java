@@ -115,6 +115,22 @@ public final class ProblemPack {
         return root.path("timeouts").path(target).asDouble(60);
     }
 
+    /**
+     * The smallest score (us) a program can truly have on a target: the physics floor's geometric mean times its
+     * margin where the pack declares one ({@code physics_floor.<target>.geomean_us}), else 1 us (no kernel launch and
+     * check is faster). A reward claiming less is not believed.
+     */
+    public double minRuntimeUs(String target) {
+        JsonNode floor = root.path("physics_floor").path(target);
+        double geomean = floor.path("geomean_us").asDouble(0);
+        return geomean > 0 ? geomean * floor.path("margin").asDouble(1.0) : 1.0;
+    }
+
+    /** The largest score (us) a program can have on a target: its whole evaluation must fit in the timeout. */
+    public double maxRuntimeUs(String target) {
+        return timeoutSeconds(target) * 1e6;
+    }
+
     public Path harness() {
         return dir.resolve(root.path("harness").asText("harness/worker.py"));
     }

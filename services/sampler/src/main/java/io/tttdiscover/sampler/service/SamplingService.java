@@ -124,7 +124,7 @@ public class SamplingService {
     }
 
     public static String candidateId(String promptId, int sampleIndex) {
-        return promptId + "-" + sampleIndex;
+        return CandidateEvent.idOf(promptId, sampleIndex);
     }
 
     /**

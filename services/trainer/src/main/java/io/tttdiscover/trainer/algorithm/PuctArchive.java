@@ -252,6 +252,29 @@ public final class PuctArchive {
         return out;
     }
 
+    /**
+     * Everything the archive knows, to persist between steps: its states in insertion order, visit counts, best child
+     * values and the rollout count. {@link #restore} gives back an archive that selects and updates exactly as this one.
+     */
+    public Snapshot snapshot() {
+        return new Snapshot(maxSize, List.copyOf(states.values()), Map.copyOf(visits), Map.copyOf(bestChild),
+                totalRollouts);
+    }
+
+    public static PuctArchive restore(Snapshot snapshot) {
+        PuctArchive archive = new PuctArchive(snapshot.maxSize());
+        snapshot.states().forEach(archive::put);
+        archive.visits.putAll(snapshot.visits());
+        archive.bestChild.putAll(snapshot.bestChild());
+        archive.totalRollouts = snapshot.totalRollouts();
+        return archive;
+    }
+
+    /** A persisted archive (see {@link #snapshot()}). */
+    public record Snapshot(int maxSize, List<ArchiveState> states, Map<String, Integer> visits,
+                           Map<String, Double> bestChild, long totalRollouts) {
+    }
+
     private void put(ArchiveState state) {
         states.put(state.id(), state);
         if (state.code() != null) {

@@ -3,6 +3,7 @@ package io.tttdiscover.trainer.messaging;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.trainer.domain.Run;
 import io.tttdiscover.trainer.service.RunConfig;
 import io.tttdiscover.trainer.service.PromptIds;
@@ -24,8 +25,27 @@ public final class RewardCheck {
     private RewardCheck() {
     }
 
+    /** Why the reward is refused, or empty when it may be stored and counted; the range is the run's pack's. */
+    public static Optional<String> refusal(RewardEvent r, Optional<Run> found, ProblemPack pack) {
+        if (found.isEmpty()) {
+            return refusal(r, found, Range.ANY);
+        }
+        String target = config(found.get()).target();
+        return refusal(r, found, new Range(pack.rewardScale(), pack.minRuntimeUs(target), pack.maxRuntimeUs(target),
+                pack.maxProgramBytes()));
+    }
+
+    /**
+     * What a true reward of a run can be: reward = scale / runtime with runtime in [minRuntimeUs, maxRuntimeUs]
+     * (the pack's physics floor and timeout on the run's target), for a program of at most maxProgramBytes.
+     */
+    public record Range(double rewardScale, double minRuntimeUs, double maxRuntimeUs, int maxProgramBytes) {
+        static final Range ANY = new Range(1.0, 0.0, Double.POSITIVE_INFINITY, Integer.MAX_VALUE);
+    }
+
     /** Why the reward is refused, or empty when it may be stored and counted. */
-    public static Optional<String> refusal(RewardEvent r, Optional<Run> found, double rewardScale) {
+    public static Optional<String> refusal(RewardEvent r, Optional<Run> found, Range range) {
+        double rewardScale = range.rewardScale();
         if (found.isEmpty()) {
             return Optional.of("reward for unknown run " + r.runId());
         }
@@ -49,6 +69,16 @@ public final class RewardCheck {
             return Optional.of("reward for a candidate of no prompt this trainer published (expected prompt " + prompt
                     + ", candidate " + r.candidateId() + ")");
         }
+        if (c.sample() < 0 || c.sample() >= config.groupSize() || r.sample() != c.sample()
+                || !CandidateEvent.idOf(prompt, c.sample()).equals(c.candidateId())) {
+            return Optional.of("reward for candidate " + r.candidateId() + ", which prompt " + prompt
+                    + " did not ask for (its candidates are " + CandidateEvent.idOf(prompt, 0) + " .. "
+                    + CandidateEvent.idOf(prompt, config.groupSize() - 1) + ")");
+        }
+        if (c.program() != null && c.programSize() > range.maxProgramBytes()) {
+            return Optional.of("reward carries a program of " + c.programSize() + " bytes, over the problem's "
+                    + "max_program_bytes " + range.maxProgramBytes());
+        }
         double reward = r.reward();
         if (!Double.isFinite(reward) || reward < 0) {
             return Optional.of("reward " + reward + " is not a finite non-negative number");
@@ -60,6 +90,11 @@ public final class RewardCheck {
         Double runtime = r.runtimeUs();
         if (runtime == null || !Double.isFinite(runtime) || runtime <= 0) {
             return Optional.of("a " + r.status() + " reward needs a finite positive runtime, had " + runtime);
+        }
+        if (runtime < range.minRuntimeUs() || runtime > range.maxRuntimeUs()) {
+            return Optional.of("runtime " + runtime + " us is outside what problem " + r.problemId() + " allows on "
+                    + "this run's target: " + range.minRuntimeUs() + " us (its physics floor) to "
+                    + range.maxRuntimeUs() + " us (its timeout)");
         }
         double expected = rewardScale / runtime;
         if (Math.abs(reward - expected) > RELATIVE_SLACK * expected) {

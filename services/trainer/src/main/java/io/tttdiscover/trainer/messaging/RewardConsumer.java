@@ -40,8 +40,7 @@ public class RewardConsumer {
         RewardEvent reward = EventCodec.reward(payload);
         String what = "reward for candidate " + reward.candidateId();
         Optional<Run> run = retry.call(what, () -> store.run(reward.runId()));
-        double scale = run.map(r -> packs.get(r.problemId).rewardScale()).orElse(0.0);
-        Optional<String> refusal = RewardCheck.refusal(reward, run, scale);
+        Optional<String> refusal = RewardCheck.refusal(reward, run, run.map(r -> packs.get(r.problemId)).orElse(null));
         if (refusal.isPresent()) {
             throw new IllegalArgumentException("refused: " + refusal.get());
         }

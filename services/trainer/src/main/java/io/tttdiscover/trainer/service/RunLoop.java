@@ -45,10 +45,16 @@ import java.util.concurrent.TimeoutException;
  * per group until every group has its samples or the step's deadline passes; then the archive is updated and pruned,
  * the policy trained, version s+1 saved and published with the step's metrics, and step s+1 begins.
  *
- * <p>Deadline: {@code groupDeadlineSeconds} after a step's prompts go out (all its groups are published together, so
- * one timer serves every group). At the deadline the step trains on what arrived. A missing sample counts as a
- * failed rollout of its parent in the archive statistics (n, T) and in the step's failure count, but yields no
- * training datum (there is no token trace to train on); a group with nothing arrived is left out.
+ * <p>Pacing: a run keeps at most {@code queuedCandidates} candidates on their way (prompted, not yet rewarded), so
+ * a big run cannot bury another run's work in the topics; a step's prompts go out as its earlier groups' rewards come
+ * back (at least one group is always out). With the evaluators' {@code FairGate}, active runs share evaluation in
+ * turns.
+ *
+ * <p>Deadline: {@code groupDeadlineSeconds} after the step's latest prompt went out (one timer serves the step, reset
+ * by every prompt). At the deadline, a step with prompts still to send writes off the candidates it waits for and
+ * sends the next ones; a step with every prompt out trains on what arrived. A missing sample counts as a failed
+ * rollout of its parent in the archive statistics (n, T) and in the step's failure count, but yields no training
+ * datum (there is no token trace to train on); a group with nothing arrived is left out.
  */
 final class RunLoop {
     private static final Logger LOG = Logger.getLogger(RunLoop.class);
@@ -65,6 +71,7 @@ final class RunLoop {
     private final ExecutorService thread;
     private final PuctArchive archive = new PuctArchive();
     private final Runnable onFinished;
+    private final int queuedCandidates;
 
     private TrainingSession session;
     private long version;
@@ -74,7 +81,12 @@ final class RunLoop {
     private boolean finished;
 
     RunLoop(String runId, RunConfig config, MaskSemantics maskSemantics, ProblemPack pack, TrainingBackend backend,
-            RunStore store, EventPublisher publisher, ScheduledExecutorService timers, Runnable onFinished) {
+            RunStore store, EventPublisher publisher, ScheduledExecutorService timers, int queuedCandidates,
+            Runnable onFinished) {
+        if (queuedCandidates < 1) {
+            throw new IllegalArgumentException("queuedCandidates must be >= 1, was " + queuedCandidates);
+        }
+        this.queuedCandidates = queuedCandidates;
         this.runId = runId;
         this.config = config;
         this.maskSemantics = maskSemantics;
@@ -157,20 +169,37 @@ final class RunLoop {
         current = new StepInProgress(step, parents, System.currentTimeMillis());
         stepReached = step;
         store.update(runId, r -> r.currentStep = step);
-        for (int g = 0; g < parents.size(); g++) {
-            ArchiveState parent = parents.get(g);
+        publishMore();
+    }
+
+    /** Sends the step's next prompts while the run's queued candidates leave room (always at least one group). */
+    private void publishMore() {
+        StepInProgress step = current;
+        int sent = 0;
+        while (step.published < step.parents.size() && (step.outstanding(config.groupSize()) == 0
+                || step.outstanding(config.groupSize()) + config.groupSize() <= queuedCandidates)) {
+            int g = step.published;
+            ArchiveState parent = step.parents.get(g);
             Double parentRuntime = parent.value() == null ? null : -parent.value();
             String rendered = EmbeddedTrainingBackend.NAME.equals(config.trainingBackend())
                     ? null : pack.renderPrompt(parent.code(), parentRuntime);
-            PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step, g), runId, step, g,
+            PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step.step, g), runId, step.step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
                     rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis());
             await(publisher.prompt(prompt).toCompletableFuture(), "prompt " + prompt.promptId());
+            step.published++;
+            sent++;
         }
-        StepInProgress collecting = current;
-        collecting.deadline = timers.schedule(() -> submit(() -> onDeadline(collecting)), config.groupDeadlineSeconds(),
+        if (sent == 0) {
+            return;
+        }
+        if (step.deadline != null) {
+            step.deadline.cancel(false);
+        }
+        step.deadline = timers.schedule(() -> submit(() -> onDeadline(step)), config.groupDeadlineSeconds(),
                 TimeUnit.SECONDS);
-        LOG.infof("run %s step %d: %d prompts out (policy v%d)", runId, step, parents.size(), version);
+        LOG.infof("run %s step %d: %d prompt(s) out, %d of %d (policy v%d)", runId, step.step, sent, step.published,
+                step.parents.size(), version);
     }
 
     private String promptId(int step, int group) {
@@ -179,7 +208,7 @@ final class RunLoop {
 
     private void accept(RewardEvent reward) {
         if (current == null || reward.step() != current.step || reward.group() < 0
-                || reward.group() >= current.groups.size()) {
+                || reward.group() >= current.published) {
             LOG.debugf("run %s: reward %s for step %d group %d kept but not counted (current step %s)", runId,
                     reward.candidateId(), reward.step(), reward.group(), current == null ? "-" : current.step);
             return;
@@ -194,11 +223,19 @@ final class RunLoop {
         current.candidates.put(reward.candidateId(), reward.candidate());
         if (current.complete(config.groupSize())) {
             finishStep(false);
+        } else {
+            publishMore();
         }
     }
 
     private void onDeadline(StepInProgress step) {
-        if (current == step) {
+        if (current == step && step.published < step.parents.size()) {
+            int lost = step.outstanding(config.groupSize());
+            LOG.warnf("run %s step %d: group deadline of %ds passed waiting for %d candidate(s); sending the next "
+                    + "prompts", runId, step.step, config.groupDeadlineSeconds(), lost);
+            step.writtenOff += lost;
+            publishMore();
+        } else if (current == step) {
             LOG.warnf("run %s step %d: group deadline of %ds passed with %d of %d samples; training on what arrived",
                     runId, step.step, config.groupDeadlineSeconds(), step.arrived(),
                     config.groupSize() * step.groups.size());
@@ -336,6 +373,10 @@ final class RunLoop {
         final Map<String, CandidateEvent> candidates = new LinkedHashMap<>();
         final long startedAtMs;
         ScheduledFuture<?> deadline;
+        /** Groups whose prompt went out (the first ones of {@code parents}). */
+        int published;
+        /** Candidates given up on at a deadline, so they no longer hold back the next prompts. */
+        int writtenOff;
 
         StepInProgress(int step, List<ArchiveState> parents, long startedAtMs) {
             this.step = step;
@@ -352,6 +393,11 @@ final class RunLoop {
 
         int arrived() {
             return groups.stream().mapToInt(Map::size).sum();
+        }
+
+        /** Candidates prompted and neither rewarded nor written off. */
+        int outstanding(int groupSize) {
+            return Math.max(0, published * groupSize - arrived() - writtenOff);
         }
     }
 }

@@ -44,6 +44,11 @@ public class RunService {
     @Inject
     RunLimits limits;
 
+    /** How many candidates of one run may be on their way at once (prompted, not yet rewarded): see RunLoop. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "discover.trainer.queued-candidates-per-run",
+            defaultValue = "128")
+    int queuedCandidates;
+
     private final Map<String, RunLoop> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-deadlines");
@@ -90,7 +95,7 @@ public class RunService {
         TrainingBackend backend = backend(config.trainingBackend());
         String id = "run-" + UUID.randomUUID().toString().substring(0, 8);
         Run run = store.create(id, config, mask);
-        RunLoop loop = new RunLoop(id, config, mask, pack, backend, store, publisher, timers,
+        RunLoop loop = new RunLoop(id, config, mask, pack, backend, store, publisher, timers, queuedCandidates,
                 () -> active.remove(id));
         active.put(id, loop);
         loop.start();

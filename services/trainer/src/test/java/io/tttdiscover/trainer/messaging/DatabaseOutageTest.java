@@ -112,7 +112,7 @@ class DatabaseOutageTest {
     }
 
     private static RewardEvent failedReward(PromptEvent prompt) {
-        String candidateId = prompt.promptId() + "-c0";
+        String candidateId = prompt.promptId() + "-0";
         CandidateEvent candidate = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId, prompt.promptId(),
                 prompt.runId(), prompt.step(), prompt.group(), 0, "toy", prompt.parent().stateId(),
                 prompt.policyVersion(), "embedded", "# " + candidateId, null, "cpu", prompt.maskSemantics(),

@@ -94,7 +94,7 @@ class RealBrokerTest {
     }
 
     private static String rewardJson(String runId, String promptId, double reward, double runtimeUs) {
-        String candidateId = promptId + "-c0";
+        String candidateId = promptId + "-0";
         return "{\"schemaVersion\":1,\"runId\":\"" + runId + "\",\"step\":0,\"group\":0,\"sample\":0,"
                 + "\"problemId\":\"toy\",\"status\":\"OK\",\"reward\":" + reward + ",\"runtimeUs\":" + runtimeUs
                 + ",\"benchmarks\":[],\"checksFired\":[],\"candidate\":{\"schemaVersion\":1,\"candidateId\":\""

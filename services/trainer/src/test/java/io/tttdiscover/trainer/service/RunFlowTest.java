@@ -141,6 +141,30 @@ class RunFlowTest {
     }
 
     @Test
+    void aRunKeepsAtMostItsQueueOfCandidatesOnTheirWay() throws InterruptedException {
+        // %test.discover.trainer.queued-candidates-per-run=8: groups of 3 go out two at a time.
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":4,\"groupSize\":3}");
+        await(() -> promptsOf(runId).size() == 2);
+        Thread.sleep(300);
+        assertEquals(2, promptsOf(runId).size(), "6 candidates on their way; a third group would make 9 > 8");
+        PolicyParameters v0 = checkpointsOf(runId).get(0).embeddedPolicy();
+        sendGroup(promptsOf(runId).get(0), v0, new Double[]{10.0, 11.0, 12.0});
+        await(() -> promptsOf(runId).size() == 3);
+        Thread.sleep(300);
+        assertEquals(3, promptsOf(runId).size());
+        sendGroup(promptsOf(runId).get(1), v0, new Double[]{10.0, 13.0, 12.0});
+        await(() -> promptsOf(runId).size() == 4);
+        sendGroup(promptsOf(runId).get(2), v0, new Double[]{9.0, 11.0, 14.0});
+        sendGroup(promptsOf(runId).get(3), v0, new Double[]{10.0, 11.0, 15.0});
+        await(() -> checkpointsOf(runId).size() == 2);
+        assertEquals(List.of(0, 1, 2, 3), promptsOf(runId).stream().map(PromptEvent::group).toList());
+        StepMetrics m = checkpointsOf(runId).get(1).metrics();
+        assertEquals(12, m.samples());
+        assertEquals(0, m.failures());
+        await(() -> "COMPLETED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+    }
+
+    @Test
     void theDeadlineTrainsOnWhatArrived() {
         String runId = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":2,\"groupSize\":3,"
                 + "\"groupDeadlineSeconds\":1}");
@@ -239,7 +263,7 @@ class RunFlowTest {
         List<Integer> choices = List.of((sample + prompt.group()) % 2, sample % 2);
         List<Double> logprobs = ProgramSpacePolicy.logprobs(policy, parent, choices,
                 TOY.programSpace().available("cpu"));
-        String candidateId = prompt.promptId() + "-c" + sample;
+        String candidateId = prompt.promptId() + "-" + sample;
         CandidateEvent candidate = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId, prompt.promptId(),
                 prompt.runId(), prompt.step(), prompt.group(), sample, "toy", prompt.parent().stateId(),
                 prompt.policyVersion(), "embedded",
