@@ -15,4 +15,12 @@ public interface TrainingBackend {
      * @param resumeFrom the newest checkpoint the run published, to continue after a trainer restart; null at start
      */
     TrainingSession open(TrainingSpec spec, PolicyCheckpoint resumeFrom);
+
+    /**
+     * Resumes a run after a trainer restart: its newest checkpoint and the training state saved with it
+     * ({@link TrainingSession#saveTrainingState()}, null if none was saved).
+     */
+    default TrainingSession resume(TrainingSpec spec, PolicyCheckpoint checkpoint, String trainingState) {
+        return open(spec, checkpoint);
+    }
 }

@@ -20,6 +20,15 @@ public interface TrainingSession extends AutoCloseable {
     /** Publishes the current weights for sampling as version {@code version}. */
     PolicyCheckpoint saveForSampler(long version);
 
+    /**
+     * What, beyond the sampler weights, a restarted trainer needs to continue this session exactly (the optimizer's
+     * moments and step count), as text to store with the step; null when the backend keeps none (it then resumes
+     * from the weights alone, with a fresh optimizer).
+     */
+    default String saveTrainingState() {
+        return null;
+    }
+
     @Override
     default void close() {
     }

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * retried with a bounded backoff (the consumer's thread waits, so consumption pauses), while any other failure
  * (a malformed or refused reward) is thrown at once, to the dead-letter topic.
  */
-final class DatabaseRetry {
+public final class DatabaseRetry {
     private static final Logger LOG = Logger.getLogger(DatabaseRetry.class);
 
     private final long firstBackoffMs;
@@ -29,11 +29,11 @@ final class DatabaseRetry {
         this.sleeper = sleeper;
     }
 
-    static DatabaseRetry standard() {
+    public static DatabaseRetry standard() {
         return new DatabaseRetry(250, 10_000, Thread::sleep);
     }
 
-    <T> T call(String what, Supplier<T> work) {
+    public <T> T call(String what, Supplier<T> work) {
         long backoff = firstBackoffMs;
         for (int attempt = 1; ; attempt++) {
             try {

@@ -1,13 +1,17 @@
 package io.tttdiscover.trainer.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
+import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
+import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.PolicyCheckpoint;
@@ -18,7 +22,9 @@ import io.tttdiscover.trainer.algorithm.ArchiveState;
 import io.tttdiscover.trainer.algorithm.PuctArchive;
 import io.tttdiscover.trainer.algorithm.Rollout;
 import io.tttdiscover.trainer.algorithm.TrainStep;
+import io.tttdiscover.trainer.domain.RolloutEntity;
 import io.tttdiscover.trainer.domain.RunStatus;
+import io.tttdiscover.trainer.messaging.DatabaseRetry;
 import io.tttdiscover.trainer.messaging.EventPublisher;
 import io.tttdiscover.trainer.training.EmbeddedTrainingBackend;
 import org.jboss.logging.Logger;
@@ -27,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One run's step loop. Everything it does runs on the run's own single thread, in order, so the archive and the
@@ -69,7 +77,9 @@ final class RunLoop {
     private final EventPublisher publisher;
     private final ScheduledExecutorService timers;
     private final ExecutorService thread;
-    private final PuctArchive archive = new PuctArchive();
+    private PuctArchive archive = new PuctArchive();
+    /** The run's database writes wait out an outage (the loop's thread pauses; rewards queue), never fail the run. */
+    private final DatabaseRetry retry = DatabaseRetry.standard();
     private final Runnable onFinished;
     private final int queuedCandidates;
 
@@ -112,6 +122,15 @@ final class RunLoop {
         submit(this::begin);
     }
 
+    /**
+     * Continues a run another trainer process left RUNNING, from its resume point: the step in flight with the archive,
+     * policy and optimizer state it began with, the rewards of it already stored, and its remaining prompts. A run with
+     * no resume point yet (the trainer died while it began) begins again.
+     */
+    void resume() {
+        submit(this::resumeFromStore);
+    }
+
     void offer(RewardEvent reward) {
         submit(() -> accept(reward));
     }
@@ -145,15 +164,102 @@ final class RunLoop {
     }
 
     private void begin() {
-        session = backend.open(new TrainingSpec(runId, pack, config.baseModel(), config.loraRank(),
-                config.warmStart(), config.target(), config.seed()), null);
+        session = backend.open(spec(), null);
+        archive = new PuctArchive();
         archive.addInitial(initialState());
-        store.update(runId, r -> r.status = RunStatus.RUNNING);
+        db("run start", () -> store.update(runId, r -> r.status = RunStatus.RUNNING));
         PolicyCheckpoint initial = session.initialCheckpoint();
         version = initial.version();
+        db("policy v0", () -> store.saveCheckpoint(runId, 0, backend.name(), initial));
         // The sampler must hold version 0 before the first prompt asks for it.
         publishCheckpoint(0, initial, null);
-        beginStep(0);
+        List<ArchiveState> parents = archive.select(config.groupsPerBatch());
+        ResumePoint first = resumePoint(0, parents, 0, 0);
+        db("resume point of step 0", () -> store.saveResumePoint(runId, first));
+        beginStep(0, parents);
+    }
+
+    private TrainingSpec spec() {
+        return new TrainingSpec(runId, pack, config.baseModel(), config.loraRank(), config.warmStart(),
+                config.target(), config.seed());
+    }
+
+    private ResumePoint resumePoint(int step, List<ArchiveState> parents, int published, int writtenOff) {
+        return new ResumePoint(step, version, bestSoFarUs, archive.snapshot(),
+                parents.stream().map(ArchiveState::id).toList(), published, writtenOff, session.saveTrainingState());
+    }
+
+    private void resumeFromStore() {
+        Optional<ResumePoint> point = db("resume point", () -> store.resumePoint(runId));
+        if (point.isEmpty()) {
+            LOG.infof("run %s: no step had begun; beginning again", runId);
+            begin();
+            return;
+        }
+        ResumePoint p = point.get();
+        PolicyCheckpoint checkpoint = db("policy v" + p.version(), () -> store.checkpoint(runId, p.version()))
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " resumes at policy version "
+                        + p.version() + ", which is not stored"));
+        session = backend.resume(spec(), checkpoint, p.trainingState());
+        archive = PuctArchive.restore(p.archive());
+        version = p.version();
+        bestSoFarUs = p.bestSoFarUs();
+        if (p.step() >= config.steps()) {
+            finish(RunStatus.COMPLETED, "completed " + config.steps() + " steps");
+            return;
+        }
+        // Again, in case the trainer died between storing this version and publishing it; the sampler keeps the
+        // newest version it has, so a second copy changes nothing.
+        int madeBy = Math.max(0, p.step() - 1);
+        StepMetrics made = db("metrics", () -> store.metrics(runId)).stream().filter(m -> m.step() == madeBy)
+                .findFirst().orElse(null);
+        publishCheckpoint(madeBy, checkpoint, made);
+        List<ArchiveState> parents = p.parents().stream().map(id -> archive.get(id).orElseThrow(() ->
+                new IllegalStateException("run " + runId + " step " + p.step() + " starts from state " + id
+                        + ", which its stored archive lacks"))).toList();
+        current = new StepInProgress(p.step(), parents, System.currentTimeMillis());
+        current.published = p.published();
+        current.writtenOff = p.writtenOff();
+        stepReached = p.step();
+        int reloaded = 0;
+        for (RolloutEntity stored : db("stored rewards", () -> store.rollouts(runId, p.step()))) {
+            if (take(stored.candidateId, stored.group, rollout(stored), candidate(stored, p.step()))) {
+                reloaded++;
+            }
+        }
+        LOG.infof("run %s resumed at step %d (policy v%d, archive of %d states, %d of %d prompts out, %d rewards "
+                + "already stored)", runId, p.step(), version, archive.size(), current.published, parents.size(),
+                reloaded);
+        if (current.complete(config.groupSize())) {
+            finishStep(false);
+            return;
+        }
+        armDeadline(current);
+        publishMore();
+    }
+
+    private static Rollout rollout(RolloutEntity e) {
+        boolean ok = RewardStatus.valueOf(e.status).success() && e.runtimeUs != null;
+        return new Rollout(e.candidateId, e.group, ok ? e.reward : 0.0, ok, e.runtimeUs, trace(e));
+    }
+
+    /** The parts of a stored candidate a step uses: its program, choices and token trace. */
+    private CandidateEvent candidate(RolloutEntity e, int step) {
+        String backendName = e.choices != null ? EmbeddedTrainingBackend.NAME : config.trainingBackend();
+        return new CandidateEvent(Event.CURRENT_SCHEMA, e.candidateId, PromptIds.of(runId, step, e.group), runId,
+                step, e.group, e.sample, config.problemId(), e.parentStateId, e.policyVersion, backendName, e.program,
+                trace(e), config.target(), maskSemantics, e.receivedAt);
+    }
+
+    private static TokenTrace trace(RolloutEntity e) {
+        if (e.trace == null) {
+            return null;
+        }
+        try {
+            return EventCodec.mapper().readValue(e.trace, TokenTrace.class);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("rollout " + e.candidateId + " has an unreadable trace", ex);
+        }
     }
 
     private ArchiveState initialState() {
@@ -164,11 +270,10 @@ final class RunLoop {
         return ArchiveState.initial("initial", null, null);
     }
 
-    private void beginStep(int step) {
-        List<ArchiveState> parents = archive.select(config.groupsPerBatch());
+    /** The step's resume point is stored (its parents chosen): now its prompts go out. */
+    private void beginStep(int step, List<ArchiveState> parents) {
         current = new StepInProgress(step, parents, System.currentTimeMillis());
         stepReached = step;
-        store.update(runId, r -> r.currentStep = step);
         publishMore();
     }
 
@@ -193,13 +298,19 @@ final class RunLoop {
         if (sent == 0) {
             return;
         }
+        db("prompts out", () -> store.savePublished(runId, step.step, step.published, step.writtenOff));
+        armDeadline(step);
+        LOG.infof("run %s step %d: %d prompt(s) out, %d of %d (policy v%d)", runId, step.step, sent, step.published,
+                step.parents.size(), version);
+    }
+
+    /** (Re)starts the step's deadline: groupDeadlineSeconds from now. */
+    private void armDeadline(StepInProgress step) {
         if (step.deadline != null) {
             step.deadline.cancel(false);
         }
         step.deadline = timers.schedule(() -> submit(() -> onDeadline(step)), config.groupDeadlineSeconds(),
                 TimeUnit.SECONDS);
-        LOG.infof("run %s step %d: %d prompt(s) out, %d of %d (policy v%d)", runId, step.step, sent, step.published,
-                step.parents.size(), version);
     }
 
     private String promptId(int step, int group) {
@@ -213,19 +324,30 @@ final class RunLoop {
                     reward.candidateId(), reward.step(), reward.group(), current == null ? "-" : current.step);
             return;
         }
-        Map<String, Rollout> group = current.groups.get(reward.group());
-        if (group.containsKey(reward.candidateId()) || group.size() >= config.groupSize()) {
+        boolean ok = reward.status().success() && reward.runtimeUs() != null;
+        if (!take(reward.candidateId(), reward.group(), new Rollout(reward.candidateId(), reward.group(),
+                ok ? reward.reward() : 0.0, ok, reward.runtimeUs(), reward.candidate().trace()), reward.candidate())) {
             return;
         }
-        boolean ok = reward.status().success() && reward.runtimeUs() != null;
-        group.put(reward.candidateId(), new Rollout(reward.candidateId(), reward.group(), ok ? reward.reward() : 0.0,
-                ok, reward.runtimeUs(), reward.candidate().trace()));
-        current.candidates.put(reward.candidateId(), reward.candidate());
         if (current.complete(config.groupSize())) {
             finishStep(false);
         } else {
             publishMore();
         }
+    }
+
+    /** Counts a rollout in the step in flight, once per candidate and at most groupSize per group. */
+    private boolean take(String candidateId, int groupIndex, Rollout rollout, CandidateEvent candidate) {
+        if (groupIndex < 0 || groupIndex >= current.groups.size()) {
+            return false;
+        }
+        Map<String, Rollout> group = current.groups.get(groupIndex);
+        if (group.containsKey(candidateId) || group.size() >= config.groupSize()) {
+            return false;
+        }
+        group.put(candidateId, rollout);
+        current.candidates.put(candidateId, candidate);
+        return true;
     }
 
     private void onDeadline(StepInProgress step) {
@@ -234,6 +356,7 @@ final class RunLoop {
             LOG.warnf("run %s step %d: group deadline of %ds passed waiting for %d candidate(s); sending the next "
                     + "prompts", runId, step.step, config.groupDeadlineSeconds(), lost);
             step.writtenOff += lost;
+            db("written off", () -> store.savePublished(runId, step.step, step.published, step.writtenOff));
             publishMore();
         } else if (current == step) {
             LOG.warnf("run %s step %d: group deadline of %ds passed with %d of %d samples; training on what arrived",
@@ -287,36 +410,55 @@ final class RunLoop {
         }
         version++;
         PolicyCheckpoint checkpoint = session.saveForSampler(version);
-        store.saveMetrics(runId, metrics);
         boolean improved = bestRuntime != null && (bestSoFarUs == null || bestRuntime < bestSoFarUs);
         if (improved) {
             bestSoFarUs = bestRuntime;
         }
         String improvedCandidate = improved ? bestCandidate : null;
-        store.update(runId, r -> {
+        int next = step.step + 1;
+        List<ArchiveState> nextParents = next < config.steps() ? archive.select(config.groupsPerBatch()) : null;
+        Double best = bestSoFarUs;
+        // After the last step the resume point is "step = steps": a trainer killed before the run is marked
+        // COMPLETED finishes it on restart instead of beginning it again.
+        ResumePoint resumeNext = resumePoint(next, nextParents == null ? List.of() : nextParents, 0, 0);
+        db("step " + step.step, () -> store.commitStep(runId, metrics, backend.name(), checkpoint, r -> {
             r.stepsDone = step.step + 1;
+            if (nextParents != null) {
+                r.currentStep = next;
+            }
             if (improvedCandidate != null) {
-                r.bestRuntimeUs = bestSoFarUs;
+                r.bestRuntimeUs = best;
                 r.bestCandidateId = improvedCandidate;
             }
-        });
+        }, resumeNext));
         publishCheckpoint(step.step, checkpoint, metrics);
         LOG.infof("run %s step %d done: reward mean %.4f max %.4f, best %s us, kept %d groups, v%d", runId,
                 step.step, metrics.rewardMean(), metrics.rewardMax(), bestSoFarUs, metrics.groupsKept(), version);
-        if (step.step + 1 < config.steps()) {
-            beginStep(step.step + 1);
+        if (nextParents != null) {
+            beginStep(next, nextParents);
         } else {
             finish(RunStatus.COMPLETED, "completed " + config.steps() + " steps");
         }
     }
 
+    /** Publishes a stored policy version (and the metrics of the step that made it) for the sampler. */
     private void publishCheckpoint(int step, PolicyCheckpoint checkpoint, StepMetrics metrics) {
-        store.saveCheckpoint(runId, step, backend.name(), checkpoint);
         boolean embedded = checkpoint.embeddedPolicy() != null;
         CheckpointEvent event = new CheckpointEvent(Event.CURRENT_SCHEMA, runId, step, checkpoint.version(),
                 backend.name(), embedded ? null : checkpoint.weightsUri(), checkpoint.embeddedPolicy(), metrics,
                 System.currentTimeMillis(), config.problemId());
         await(publisher.checkpoint(event).toCompletableFuture(), "checkpoint v" + checkpoint.version());
+    }
+
+    private <T> T db(String what, Supplier<T> work) {
+        return retry.call("run " + runId + ": " + what, work);
+    }
+
+    private void db(String what, Runnable work) {
+        db(what, () -> {
+            work.run();
+            return null;
+        });
     }
 
     private static void await(CompletableFuture<Void> sent, String what) {
@@ -340,7 +482,7 @@ final class RunLoop {
         }
         current = null;
         try {
-            store.finish(runId, status, message);
+            db("run end", () -> store.finish(runId, status, message));
         } finally {
             if (session != null) {
                 session.close();

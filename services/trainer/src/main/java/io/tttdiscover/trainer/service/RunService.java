@@ -2,6 +2,7 @@ package io.tttdiscover.trainer.service;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
@@ -56,28 +57,46 @@ public class RunService {
         return t;
     });
 
+    /**
+     * Resumes every run an earlier trainer process left CREATED or RUNNING (it was killed, or restarted): each goes on
+     * at its step in flight (RunLoop#resume). A run that cannot go on here (its problem pack or training backend is
+     * gone) is marked FAILED with the reason.
+     */
     void onStart(@Observes StartupEvent event) {
-        List<Run> failed = store.failUnfinished("the trainer restarted while this run was active; start a new run "
-                + "(warm start from its last checkpoint with embedded:<runId>@<version>)");
-        if (!failed.isEmpty()) {
-            LOG.warnf("marked %d unfinished run(s) of an earlier trainer process FAILED", failed.size());
-        }
-        // Not awaited: startup must not wait on the broker; a marker that does not go out is logged.
-        for (Run run : failed) {
-            publisher.runFinished(run.id, run.currentStep, RunStatus.FAILED, run.problemId)
-                    .whenComplete((done, e) -> {
-                        if (e != null) {
-                            LOG.warnf("run %s FAILED, but its queued work will still be done: %s", run.id,
-                                    e.getMessage());
-                        }
-                    });
+        resumeUnfinished();
+    }
+
+    void resumeUnfinished() {
+        List<Run> unfinished = store.unfinished();
+        for (Run run : unfinished) {
+            try {
+                RunConfig config = EventCodec.mapper().readValue(run.config, RunConfig.class);
+                ProblemPack pack = problem(config.problemId()).orElseThrow(() -> new IllegalStateException(
+                        "its problem " + config.problemId() + " is not in the problems directory any more"));
+                RunLoop loop = loop(run.id, config, MaskSemantics.parse(run.maskSemantics), pack,
+                        backend(config.trainingBackend()));
+                // Registered before it reads what was stored, so a reward stored from now on is also handed to it.
+                active.put(run.id, loop);
+                loop.resume();
+                LOG.infof("run %s (%s at step %d) resumes", run.id, run.status, run.currentStep);
+            } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                String why = "the trainer restarted and cannot resume this run: " + e.getMessage();
+                LOG.warnf("run %s: %s", run.id, why);
+                store.finish(run.id, RunStatus.FAILED, why);
+                RunLoop.publishFinished(publisher, run.id, run.currentStep, RunStatus.FAILED, run.problemId);
+            }
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        // No database writes while shutting down: the next start marks these runs FAILED.
-        active.values().forEach(RunLoop::abandon);
+        abandonLoops();
         timers.shutdownNow();
+    }
+
+    /** Drops every run's loop without a database write, as a killed process would: the next start resumes them. */
+    void abandonLoops() {
+        active.values().forEach(RunLoop::abandon);
+        active.clear();
     }
 
     /**
@@ -95,11 +114,15 @@ public class RunService {
         TrainingBackend backend = backend(config.trainingBackend());
         String id = "run-" + UUID.randomUUID().toString().substring(0, 8);
         Run run = store.create(id, config, mask);
-        RunLoop loop = new RunLoop(id, config, mask, pack, backend, store, publisher, timers, queuedCandidates,
-                () -> active.remove(id));
+        RunLoop loop = loop(id, config, mask, pack, backend);
         active.put(id, loop);
         loop.start();
         return run;
+    }
+
+    private RunLoop loop(String id, RunConfig config, MaskSemantics mask, ProblemPack pack, TrainingBackend backend) {
+        return new RunLoop(id, config, mask, pack, backend, store, publisher, timers, queuedCandidates,
+                () -> active.remove(id));
     }
 
     public Optional<Run> stop(String id) {

@@ -7,9 +7,11 @@ import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.spi.PolicyCheckpoint;
+import io.tttdiscover.trainer.algorithm.PuctArchive;
 import io.tttdiscover.trainer.domain.CheckpointEntity;
 import io.tttdiscover.trainer.domain.RolloutEntity;
 import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.domain.RunStateEntity;
 import io.tttdiscover.trainer.domain.RunStatus;
 import io.tttdiscover.trainer.domain.StepMetricsEntity;
 import io.tttdiscover.trainer.training.CheckpointLookup;
@@ -57,18 +59,11 @@ public class RunStore implements CheckpointLookup {
         return run;
     }
 
-    /** Ends a run: its final status, why, and when. */
+    /** Ends a run: its final status, why, and when; it has nothing left to resume. */
     @Transactional
     public void finish(String id, RunStatus status, String message) {
         update(id, run -> markFinished(run, status, message));
-    }
-
-    /** Marks runs another trainer process left unfinished: their loops died with it. */
-    @Transactional
-    public List<Run> failUnfinished(String message) {
-        List<Run> runs = Run.unfinished();
-        runs.forEach(run -> markFinished(run, RunStatus.FAILED, message));
-        return runs;
+        RunStateEntity.deleteById(id);
     }
 
     private static void markFinished(Run run, RunStatus status, String message) {
@@ -112,8 +107,12 @@ public class RunStore implements CheckpointLookup {
         return RolloutEntity.byCandidate(candidateId);
     }
 
+    /** Stores a policy version once: a resumed step that saves it again changes nothing. */
     @Transactional
     public void saveCheckpoint(String runId, int step, String backend, PolicyCheckpoint checkpoint) {
+        if (CheckpointEntity.of(runId, checkpoint.version()).isPresent()) {
+            return;
+        }
         CheckpointEntity c = new CheckpointEntity();
         c.runId = runId;
         c.version = checkpoint.version();
@@ -140,6 +139,91 @@ public class RunStore implements CheckpointLookup {
     @Transactional
     public void saveMetrics(String runId, StepMetrics metrics) {
         StepMetricsEntity.of(runId, metrics).persist();
+    }
+
+    /**
+     * A step is done, all at once: its metrics, the new policy version, the run's row and the resume point of the
+     * next step (step = steps after the last one). A trainer killed before this commits redoes the step from its stored
+     * rollouts; after it, goes on with the next.
+     */
+    @Transactional
+    public void commitStep(String runId, StepMetrics metrics, String backend, PolicyCheckpoint checkpoint,
+                           Consumer<Run> change, ResumePoint next) {
+        saveMetrics(runId, metrics);
+        saveCheckpoint(runId, metrics.step(), backend, checkpoint);
+        update(runId, change);
+        saveResumePoint(runId, next);
+    }
+
+    /** Writes the run's resume point (a step began, or more of its prompts went out). */
+    @Transactional
+    public void saveResumePoint(String runId, ResumePoint p) {
+        RunStateEntity found = RunStateEntity.findById(runId);
+        RunStateEntity e = found != null ? found : new RunStateEntity();
+        e.runId = runId;
+        e.step = p.step();
+        e.version = p.version();
+        e.bestSoFarUs = p.bestSoFarUs();
+        e.archive = EventCodec.encode(p.archive());
+        e.parents = EventCodec.encode(p.parents());
+        e.published = p.published();
+        e.writtenOff = p.writtenOff();
+        e.trainingState = p.trainingState();
+        e.updatedAt = System.currentTimeMillis();
+        if (found == null) {
+            e.persist();
+        }
+    }
+
+    /** How far the step in flight got: its prompts out and candidates written off. */
+    @Transactional
+    public void savePublished(String runId, int step, int published, int writtenOff) {
+        RunStateEntity e = RunStateEntity.findById(runId);
+        if (e != null && e.step == step) {
+            e.published = published;
+            e.writtenOff = writtenOff;
+            e.updatedAt = System.currentTimeMillis();
+        }
+    }
+
+    @Transactional
+    public Optional<ResumePoint> resumePoint(String runId) {
+        return RunStateEntity.<RunStateEntity>findByIdOptional(runId).map(e -> {
+            try {
+                return new ResumePoint(e.step, e.version, e.bestSoFarUs,
+                        EventCodec.mapper().readValue(e.archive, PuctArchive.Snapshot.class),
+                        List.of(EventCodec.mapper().readValue(e.parents, String[].class)), e.published, e.writtenOff,
+                        e.trainingState);
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException("run " + runId + " has an unreadable resume point: " + ex.getMessage(),
+                        ex);
+            }
+        });
+    }
+
+    /** The rewards of one step of a run that were stored, in arrival order. */
+    @Transactional
+    public List<RolloutEntity> rollouts(String runId, int step) {
+        return RolloutEntity.list("runId = ?1 and step = ?2 order by id", runId, step);
+    }
+
+    /** The runs a trainer left CREATED or RUNNING: this trainer resumes them. */
+    @Transactional
+    public List<Run> unfinished() {
+        return Run.unfinished();
+    }
+
+    /** A stored policy version, as the checkpoint it was published as. */
+    @Transactional
+    public Optional<PolicyCheckpoint> checkpoint(String runId, long version) {
+        return CheckpointEntity.of(runId, version).map(c -> {
+            try {
+                return new PolicyCheckpoint(c.version, c.weightsUri, c.params == null ? null
+                        : EventCodec.mapper().readValue(c.params, PolicyParameters.class));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("checkpoint " + runId + "@" + version + " has unreadable params", e);
+            }
+        });
     }
 
     @Transactional

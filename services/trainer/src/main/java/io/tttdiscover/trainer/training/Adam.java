@@ -13,6 +13,24 @@ final class Adam {
         v = new double[size];
     }
 
+    /** The moments and step count, to continue exactly after a restart. */
+    State state() {
+        return new State(m.clone(), v.clone(), t);
+    }
+
+    void restore(State state) {
+        if (state.m().length != m.length || state.v().length != v.length) {
+            throw new IllegalArgumentException("optimizer state of " + state.m().length + " parameters for a policy of "
+                    + m.length);
+        }
+        System.arraycopy(state.m(), 0, m, 0, m.length);
+        System.arraycopy(state.v(), 0, v, 0, v.length);
+        t = state.t();
+    }
+
+    record State(double[] m, double[] v, long t) {
+    }
+
     void step(double[] x, double[] grad, AdamParams p) {
         double clip = 1.0;
         if (p.gradClipNorm() > 0) {

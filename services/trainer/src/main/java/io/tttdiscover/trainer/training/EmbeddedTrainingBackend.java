@@ -75,6 +75,15 @@ public class EmbeddedTrainingBackend implements TrainingBackend {
         return new EmbeddedTrainingSession(spec.runId(), layout, space.available(spec.target()), base, start, version);
     }
 
+    @Override
+    public TrainingSession resume(TrainingSpec spec, PolicyCheckpoint checkpoint, String trainingState) {
+        EmbeddedTrainingSession session = (EmbeddedTrainingSession) open(spec, checkpoint);
+        if (trainingState != null) {
+            session.restoreTrainingState(trainingState);
+        }
+        return session;
+    }
+
     PolicyParameters warmStart(String uri) {
         if (uri.startsWith(NAME + ":")) {
             String ref = uri.substring(NAME.length() + 1);

@@ -1,5 +1,8 @@
 package io.tttdiscover.trainer.training;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tttdiscover.protocol.event.EventCodec;
+
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.tttdiscover.protocol.spi.AdamParams;
@@ -76,6 +79,20 @@ final class EmbeddedTrainingSession implements TrainingSession {
     @Override
     public PolicyCheckpoint saveForSampler(long version) {
         return checkpoint(version);
+    }
+
+    /** The Adam state as JSON ({@code m}, {@code v}, {@code t}); the weights travel in the checkpoint. */
+    @Override
+    public String saveTrainingState() {
+        return EventCodec.encode(adam.state());
+    }
+
+    void restoreTrainingState(String json) {
+        try {
+            adam.restore(EventCodec.mapper().readValue(json, Adam.State.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("run " + runId + ": unreadable optimizer state: " + e.getMessage(), e);
+        }
     }
 
     PolicyParameters parameters() {

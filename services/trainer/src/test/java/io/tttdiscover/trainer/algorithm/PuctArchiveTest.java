@@ -1,5 +1,6 @@
 package io.tttdiscover.trainer.algorithm;
 
+import io.tttdiscover.protocol.event.EventCodec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,6 +30,26 @@ class PuctArchiveTest {
         archive.recordRollout("A", child("C", -50, "A"));
         archive.recordRollout("B", null);
         return archive;
+    }
+
+    /** What the trainer stores with each step comes back, through JSON, as an archive that behaves the same. */
+    @Test
+    void aSnapshotRestoresAnArchiveThatSelectsAndUpdatesTheSame() throws Exception {
+        PuctArchive original = fourStates();
+        String json = EventCodec.encode(original.snapshot());
+        PuctArchive restored = PuctArchive.restore(EventCodec.mapper().readValue(json, PuctArchive.Snapshot.class));
+        assertEquals(original.scores(), restored.scores());
+        assertEquals(ids(original.select(3)), ids(restored.select(3)));
+        assertEquals(original.totalRollouts(), restored.totalRollouts());
+        for (PuctArchive a : List.of(original, restored)) {
+            a.recordRollout("C", child("D", -20, "C"));
+            a.recordRollout("C", child("E", -20, "C")); // same code as nothing else: kept
+            a.recordRollout("I", ArchiveState.child("F", "code A", null, -10, "I")); // A's code: deduplicated
+            a.prune();
+        }
+        assertEquals(ids(original.states()), ids(restored.states()));
+        assertEquals(original.scores(), restored.scores());
+        assertEquals(ids(original.select(2)), ids(restored.select(2)));
     }
 
     @Test

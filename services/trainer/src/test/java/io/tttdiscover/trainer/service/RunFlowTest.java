@@ -51,6 +51,12 @@ class RunFlowTest {
     @Any
     InMemoryConnector connector;
 
+    @Inject
+    RunService runs;
+
+    @Inject
+    RunStore store;
+
     private InMemorySink<String> prompts;
     private InMemorySink<String> checkpoints;
     private InMemorySource<Object> rewards;
@@ -162,6 +168,53 @@ class RunFlowTest {
         assertEquals(12, m.samples());
         assertEquals(0, m.failures());
         await(() -> "COMPLETED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+    }
+
+    /**
+     * The trainer dies in the middle of a step (its loop dropped without a database write, as SIGKILL would) and a new
+     * one resumes the run: the step goes on from the rewards stored before, its prompts are not sent again, a reward
+     * redelivered after the restart is not counted twice, and every step is trained and recorded once.
+     */
+    @Test
+    void aRestartedTrainerResumesTheStepInFlightAndCountsNothingTwice() {
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":2,\"groupsPerBatch\":2,\"groupSize\":3}");
+        await(() -> promptsOf(runId).size() == 2);
+        PolicyParameters v0 = checkpointsOf(runId).get(0).embeddedPolicy();
+        PromptEvent g0 = promptsOf(runId).get(0);
+        PromptEvent g1 = promptsOf(runId).get(1);
+        sendGroup(g0, v0, new Double[]{10.0, 12.0, 11.0});
+        rewards.send(EventCodec.encode(reward(g1, v0, 0, 9.0)).getBytes(StandardCharsets.UTF_8));
+        await(() -> store.rollouts(runId, 0).size() == 4);
+
+        runs.abandonLoops();
+        runs.resumeUnfinished();
+
+        // The resumed loop publishes its policy again (the newest version, which the sampler already has).
+        await(() -> checkpointsOf(runId).size() == 2);
+        assertEquals(0, checkpointsOf(runId).get(1).policyVersion());
+        // Redelivered after the restart: stored before, so neither stored nor counted again.
+        rewards.send(EventCodec.encode(reward(g1, v0, 0, 9.0)).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(reward(g1, v0, 1, 13.0)).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(reward(g1, v0, 2, 14.0)).getBytes(StandardCharsets.UTF_8));
+        await(() -> checkpointsOf(runId).stream().anyMatch(c -> c.policyVersion() == 1));
+        assertEquals(2, promptsOf(runId).stream().filter(p -> p.step() == 0).count(), "step 0's prompts went out once");
+        StepMetrics step0 = checkpointsOf(runId).stream().filter(c -> c.policyVersion() == 1).findFirst()
+                .orElseThrow().metrics();
+        assertEquals(6, step0.samples(), "4 rewards stored before the restart + 2 after; the redelivery not counted");
+        assertEquals(0, step0.failures());
+
+        await(() -> promptsOf(runId).size() == 4);
+        PolicyParameters v1 = checkpointsOf(runId).stream().filter(c -> c.policyVersion() == 1).findFirst()
+                .orElseThrow().embeddedPolicy();
+        List<PromptEvent> step1 = promptsOf(runId).subList(2, 4);
+        assertTrue(step1.stream().allMatch(p -> p.step() == 1 && p.policyVersion() == 1));
+        sendGroup(step1.get(0), v1, new Double[]{8.0, 12.0, 11.0});
+        sendGroup(step1.get(1), v1, new Double[]{10.0, 7.0, 11.0});
+        await(() -> "COMPLETED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+        assertEquals(List.of(0, 1), store.metrics(runId).stream().map(StepMetrics::step).toList(),
+                "each step recorded once");
+        assertEquals(7.0, (Float) given().get("/runs/" + runId).then().extract().path("bestRuntimeUs"), 1e-6);
+        assertTrue(store.resumePoint(runId).isEmpty(), "a finished run has nothing to resume");
     }
 
     @Test

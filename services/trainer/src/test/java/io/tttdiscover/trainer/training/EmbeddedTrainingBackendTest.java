@@ -101,6 +101,43 @@ class EmbeddedTrainingBackendTest {
         assertEquals("embedded:r1@5", saved.weightsUri());
     }
 
+    /**
+     * A session resumed from a checkpoint and its saved training state takes exactly the step the uninterrupted one
+     * takes (Adam's moments and step count carried over); from the weights alone it does not.
+     */
+    @Test
+    void aResumedSessionContinuesExactlyWhereTheSavedOneWas() {
+        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) -> Optional.empty());
+        TrainingSession uninterrupted = backend.open(spec(null), null);
+        TrainingSession interrupted = backend.open(spec(null), null);
+        PolicyParameters start = uninterrupted.initialCheckpoint().embeddedPolicy();
+        List<Integer> parent = TOY.programSpace().baseline();
+        List<Datum> batch = new ArrayList<>();
+        for (int[] choice : new int[][]{{1, 0}, {1, 1}, {0, 0}}) {
+            List<Integer> choices = List.of(choice[0], choice[1]);
+            double a = choice[0] == 1 ? 1.0 : -0.5;
+            batch.add(new Datum(parent, choices, ProgramSpacePolicy.logprobs(start, parent, choices, CPU),
+                    List.of(a, a)));
+        }
+        AdamParams adam = AdamParams.paper(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE);
+        for (TrainingSession s : List.of(uninterrupted, interrupted)) {
+            s.forwardBackward(batch);
+            s.optimStep(adam);
+        }
+        PolicyCheckpoint saved = interrupted.saveForSampler(1);
+        TrainingSession resumed = backend.resume(spec(null), saved, interrupted.saveTrainingState());
+        TrainingSession weightsOnly = backend.resume(spec(null), saved, null);
+        for (TrainingSession s : List.of(uninterrupted, resumed, weightsOnly)) {
+            s.forwardBackward(batch);
+            s.optimStep(adam);
+        }
+        PolicyParameters expected = uninterrupted.saveForSampler(2).embeddedPolicy();
+        assertEquals(expected, resumed.saveForSampler(2).embeddedPolicy(), "bit for bit");
+        assertEquals(2, resumed.saveForSampler(2).version());
+        assertTrue(!expected.equals(weightsOnly.saveForSampler(2).embeddedPolicy()),
+                "a fresh optimizer steps differently: the state matters");
+    }
+
     @Test
     void baseLogprobsStayWithTheInitialPolicy() {
         EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) -> Optional.empty());
