@@ -31,6 +31,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile EmbeddedPostgres postgres;
     private volatile String dbUrl;
     private final Map<String, QuarkusService> services = new LinkedHashMap<>();
+    private Supervisor supervisor;
     private volatile boolean closed;
 
     private LocalStack(Workspace ws, FileLock lock) {
@@ -149,6 +150,25 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on a service process that exits is restarted, up to {@code maxRestarts} times each; the broker and
+     * the database are watched but not restarted. The returned supervisor says when one gave up.
+     */
+    public synchronized Supervisor supervise(int maxRestarts, Consumer<String> say) {
+        if (supervisor != null) {
+            throw new IllegalStateException("already supervised");
+        }
+        supervisor = new Supervisor(Duration.ofSeconds(1), say);
+        services.values().forEach(s -> supervisor.supervise(s.process(), maxRestarts));
+        if (broker != null) {
+            supervisor.supervise(broker.process(), 0);
+        }
+        if (postgres != null) {
+            supervisor.supervise(postgres.process(), 0);
+        }
+        return supervisor;
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
@@ -176,18 +196,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Stops the services, then broker and database; anything still starting is stopped through the process
-     * registry. Runs once; a second call (the shutdown hook after a normal end) does nothing.
+     * Stops the supervisor, the services, then broker and database; anything still starting is stopped through the
+     * process registry. Runs once; a second call (the shutdown hook after a normal end) does nothing.
      */
     @Override
     public void close() {
         List<QuarkusService> running;
+        Supervisor watching;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             running = List.copyOf(services.values());
+            watching = supervisor;
+        }
+        if (watching != null) {
+            watching.close();
         }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (QuarkusService s : running) {
