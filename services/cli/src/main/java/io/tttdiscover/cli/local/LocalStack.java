@@ -63,18 +63,34 @@ public final class LocalStack implements AutoCloseable {
     /** Free space a local run needs where it keeps its broker data, database and logs. */
     static final long MIN_FREE_BYTES = 1L << 30;
 
-    /** Broker and database side by side (they are independent), then the topics. */
+    /**
+     * Deletes what earlier local runs kept (the broker's data and topics, the embedded database), so the next
+     * {@link #startInfrastructure} starts from scratch; a database given by URL is not touched.
+     */
+    public void discardData(StackOptions options, Consumer<String> say) {
+        Workspace.deleteTree(ws.kafka());
+        Workspace.deleteTree(EmbeddedPostgres.home(ws));
+        say.accept("--fresh: deleted the broker data and " + (options.dbUrl() == null ? "the database"
+                + " of earlier runs; starting from scratch" : "topics of earlier runs (the database at "
+                + options.dbUrl() + " is kept)"));
+    }
+
+    /**
+     * Broker and database side by side (they are independent), then the topics that are missing. Both keep what
+     * earlier runs left (see {@link KafkaBroker#start} and {@link EmbeddedPostgres#start}), so those runs stay
+     * listed and replayable; {@link #discardData} first to start from scratch.
+     */
     public void startInfrastructure(StackOptions options, Consumer<String> say) {
         requireFreeSpace(ws.root(), MIN_FREE_BYTES);
         long t0 = System.nanoTime();
-        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.startFresh(ws));
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.start(ws));
         CompletableFuture<EmbeddedPostgres> pg = options.dbUrl() == null
-                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.startFresh(ws))
+                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(ws))
                 : CompletableFuture.completedFuture(null);
         try {
             broker = join(kafka);
-            say.accept(String.format("kafka      ready at %s (KRaft, %.1f s)", broker.bootstrapServers(),
-                    secondsSince(t0)));
+            say.accept(String.format("kafka      ready at %s (KRaft, %s, %.1f s)", broker.bootstrapServers(),
+                    broker.kept() ? "data of earlier runs kept" : "new", secondsSince(t0)));
         } finally {
             try {
                 postgres = join(pg);
@@ -86,7 +102,8 @@ public final class LocalStack implements AutoCloseable {
         }
         if (postgres != null) {
             dbUrl = postgres.jdbcUrl();
-            say.accept(String.format("postgres   ready at %s (embedded, %.1f s)", dbUrl, secondsSince(t0)));
+            say.accept(String.format("postgres   ready at %s (embedded, %s, %.1f s)", dbUrl,
+                    postgres.kept() ? "database of earlier runs kept" : "new", secondsSince(t0)));
         } else {
             dbUrl = options.dbUrl();
             Database.ensureExists(dbUrl);
