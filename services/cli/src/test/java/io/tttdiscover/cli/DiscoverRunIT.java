@@ -76,6 +76,8 @@ class DiscoverRunIT {
         StackOptions options = new StackOptions(dbUrl, null, Map.of());
         try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
             long t0 = System.currentTimeMillis();
+            // Each test run starts from scratch, as it did before local runs kept their data.
+            stack.discardData(options, System.out::println);
             stack.startInfrastructure(options, System.out::println);
             stack.startServices(options, System.out::println);
             long startupMs = System.currentTimeMillis() - t0;

@@ -94,6 +94,8 @@ class EvaluatorFailoverIT {
                 "MP_MESSAGING_INCOMING_CANDIDATES_HEARTBEAT_INTERVAL_MS", "1000")));
         long t0 = System.currentTimeMillis();
         try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
+            // Each test run starts from scratch, as it did before local runs kept their data.
+            stack.discardData(options, System.out::println);
             stack.startInfrastructure(options, System.out::println);
             stack.startServices(options, System.out::println);
             System.out.printf("stack up in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);

@@ -103,6 +103,8 @@ class LlmBackendsIT {
                             "TINKER_API_KEY", "tml-test")));
             try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
                 long t0 = System.currentTimeMillis();
+                // Each test run starts from scratch, as it did before local runs kept their data.
+                stack.discardData(options, System.out::println);
                 stack.startInfrastructure(options, System.out::println);
                 stack.startServices(options, System.out::println);
                 System.out.printf("stack up in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);

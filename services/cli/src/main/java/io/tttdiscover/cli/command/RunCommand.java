@@ -3,6 +3,7 @@ package io.tttdiscover.cli.command;
 import io.tttdiscover.cli.local.LocalStack;
 import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
+import io.tttdiscover.cli.local.Supervisor;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
@@ -12,6 +13,7 @@ import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.MaskSemantics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -21,10 +23,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 @Command(name = "run", description = {
         "Runs TTT-Discover locally: a Kafka broker (KRaft), PostgreSQL and the trainer, sampler and evaluator, each in "
                 + "its own process (logs in .discover/logs), then one run of the embedded policy on a problem.",
+        "The broker data and the database are kept in .discover for the next run (--fresh starts from scratch); a "
+                + "service that dies is restarted (--max-restarts).",
         "Exit code 0 when the run completes."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--problem", defaultValue = "trimul", description = "problem pack under problems/ (${DEFAULT-VALUE})")
@@ -54,9 +59,21 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, String> params = new LinkedHashMap<>();
     @Option(names = "--timeout-minutes", defaultValue = "120", description = "stop the run after (${DEFAULT-VALUE})")
     long timeoutMinutes;
+    @Option(names = "--fresh", description = "delete the broker data and database earlier runs kept in .discover, "
+            + "and start from scratch")
+    boolean fresh;
+    @Option(names = "--max-restarts", defaultValue = "3", description = "restarts of each service that dies during "
+            + "the run before the run fails (${DEFAULT-VALUE})")
+    int maxRestarts;
+    @Mixin
+    RetryOption retry;
 
     @Override
     public Integer call() {
+        if (maxRestarts < 0) {
+            throw new IllegalArgumentException("--max-restarts must be >= 0, not " + maxRestarts);
+        }
+        TrainerClient.Retry retryPolicy = retry.retry();
         PrintStream out = System.out;
         long t0 = System.currentTimeMillis();
         Workspace ws = Workspace.current();
@@ -76,11 +93,19 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.println("python     " + PythonEnvironment.PYTHON + " has torch; evaluating on " + runTarget);
+            if (fresh) {
+                stack.discardData(options, out::println);
+            }
             stack.startInfrastructure(options, out::println);
             stack.startServices(options, out::println);
             long startupMs = System.currentTimeMillis() - t0;
-            RunWatcher watcher = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
-                    stack.bootstrapServers(), stack.processes(), out);
+            // A note may interrupt the live reward count on a terminal: it gets a line of its own.
+            Consumer<String> note = line -> out.println((System.console() != null ? "\r\033[K" : "") + line);
+            Supervisor supervisor = stack.supervise(maxRestarts, note);
+            TrainerClient trainer = new TrainerClient(stack.service("trainer").url(),
+                    retryPolicy, note, supervisor::requireRunning);
+            RunWatcher watcher = new RunWatcher(trainer, stack.bootstrapServers(), stack.processes(),
+                    supervisor::requireRunning, out);
             RunOutcome outcome = watcher.createAndWatch(request(runTarget), Duration.ofMinutes(timeoutMinutes));
             RunReport.print(outcome, startupMs, evaluators * (workers == null ? 1 : workers), out);
             out.println("\nlogs in " + ws.logs() + "; replay this run with: ./discover replay " + outcome.runId());

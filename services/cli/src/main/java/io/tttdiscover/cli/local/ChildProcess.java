@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,19 +14,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * One process the local run started (broker, database, a service), its output appended to its log file. Stopping
  * asks first (SIGTERM, or SIGINT for PostgreSQL's fast shutdown), then forces, and takes the process's descendants
- * (the evaluator's Python workers) with it, so nothing outlives the run.
+ * (the evaluator's Python workers) with it, so nothing outlives the run. {@link #restart()} runs the same command
+ * again in place (same environment, same log), so whoever holds this object follows the new process.
  */
 public final class ChildProcess {
     private static final String SETSID = "/usr/bin/setsid";
 
     private final String name;
-    private final Process process;
+    private final ProcessBuilder builder;
     private final Path log;
+    private volatile Process process;
+    private volatile long startedAtNanos;
+    private boolean stopped;
     private long peakTreeRssKb;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, ProcessBuilder builder, Path log) {
         this.name = name;
-        this.process = process;
+        this.builder = builder;
         this.log = log;
     }
 
@@ -37,13 +43,59 @@ public final class ChildProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().putAll(env);
         try {
-            Files.writeString(log, "", java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-            ChildProcess child = new ChildProcess(name, pb.start(), log);
-            ProcessRegistry.remember(child.process.toHandle(), name);
-            return child;
+            Files.writeString(log, "", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + ": " + command.get(0), e);
+            throw new UncheckedIOException("cannot write " + log, e);
+        }
+        ChildProcess child = new ChildProcess(name, pb, log);
+        child.launch();
+        return child;
+    }
+
+    private void launch() {
+        try {
+            process = builder.start();
+            startedAtNanos = System.nanoTime();
+            ProcessRegistry.remember(process.toHandle(), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + builder.command().get(0), e);
+        }
+    }
+
+    /**
+     * Starts the command again after the process has exited; the log goes on below a marker line. What the dead
+     * process left in its session (a worker it started) is killed first, so the new one starts alone.
+     */
+    public synchronized void restart() {
+        if (stopped) {
+            throw new IllegalStateException(name + " was stopped");
+        }
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+        }
+        long old = process.pid();
+        if (builder.command().get(0).equals(SETSID)) {
+            signalGroup(old);
+        }
+        ProcessRegistry.forget(old);
+        try {
+            Files.writeString(log, "\n---- " + Instant.now() + " discover restarts " + name + " (the last one, pid "
+                    + old + ", exited with code " + process.exitValue() + ") ----\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // The marker only helps reading the log.
+        }
+        launch();
+    }
+
+    /** SIGKILL to what is left of a dead session leader's process group (its pid is the group's id). */
+    private static void signalGroup(long leader) {
+        try {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + leader).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // Nothing left to kill, or no kill(1): the new process starts anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -77,6 +129,16 @@ public final class ChildProcess {
         return process.isAlive();
     }
 
+    /** The exit code of the current process; only once it has exited. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    /** How long the current process has been running (or ran, until now). */
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedAtNanos);
+    }
+
     /** Fails with the tail of the log if the process has died. */
     public void requireAlive() {
         if (!process.isAlive()) {
@@ -105,7 +167,9 @@ public final class ChildProcess {
         stop(grace, true);
     }
 
-    private void stop(Duration grace, boolean sigint) {
+    private synchronized void stop(Duration grace, boolean sigint) {
+        stopped = true;
+        Process process = this.process;
         List<ProcessHandle> descendants = process.descendants().toList();
         if (process.isAlive()) {
             if (sigint) {
@@ -162,6 +226,25 @@ public final class ChildProcess {
 
     public long peakTreeRssKb() {
         return peakTreeRssKb;
+    }
+
+    /**
+     * The last line of the log that reports a problem (an ERROR or FATAL log line, an exception), trimmed: what a
+     * one-line failure message can quote; empty when there is none.
+     */
+    public String lastProblem() {
+        try {
+            List<String> all = Files.readAllLines(log);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                String line = all.get(i).strip();
+                if (!line.startsWith("at ") && line.matches(".*(ERROR|FATAL|PANIC|Exception|Error:).*")) {
+                    return line.length() > 240 ? line.substring(0, 240) + "..." : line;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+        return "";
     }
 
     public String tail(int lines) {

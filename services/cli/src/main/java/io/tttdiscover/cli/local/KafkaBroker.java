@@ -22,51 +22,123 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker + controller) run as its own JVM from the Kafka jars on
- * the CLI's classpath. Its data stays in {@code .discover/kafka} after the run, so {@code discover replay} can start
- * it again on the same ports and read the experience log.
+ * the CLI's classpath. Its storage in {@code .discover/kafka} outlives the run: the next {@code discover run} starts
+ * the broker on it again (same cluster, same ports, the earlier runs' topics), and so does {@code discover replay}.
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final String HEAP = "-Xmx512m";
-
     private final ChildProcess process;
     private final String bootstrap;
+    private final boolean kept;
 
-    private KafkaBroker(ChildProcess process, String bootstrap) {
+    private KafkaBroker(ChildProcess process, String bootstrap, boolean kept) {
         this.process = process;
         this.bootstrap = bootstrap;
+        this.kept = kept;
     }
 
-    /** Wipes earlier data, formats fresh storage on free ports, starts and waits until the broker answers. */
-    public static KafkaBroker startFresh(Workspace ws) {
+    /** What a broker directory holds. */
+    enum Storage {
+        /** Nothing a broker wrote (no directory, or an interrupted format): format it. */
+        NONE,
+        /** A formatted broker's storage and the ports it listens on: start on it. */
+        FORMATTED
+    }
+
+    /**
+     * Classifies {@code dir}: {@code ports.properties} is written only once formatting succeeded, so storage with
+     * both it and Kafka's {@code meta.properties} is whole. Anything else that holds data cannot be used safely and
+     * fails with one line that says what to do.
+     */
+    static Storage storage(Path dir) {
+        Path meta = dir.resolve("data").resolve("meta.properties");
+        Path portsFile = dir.resolve("ports.properties");
+        if (!Files.exists(meta)) {
+            if (hasEntries(dir.resolve("data"))) {
+                throw unusable(dir, "data/ without meta.properties");
+            }
+            return Storage.NONE;
+        }
+        if (!Files.isRegularFile(portsFile)) {
+            throw unusable(dir, "no ports.properties");
+        }
+        try {
+            Properties m = load(meta);
+            if (m.getProperty("cluster.id", "").isBlank() || !"1".equals(m.getProperty("node.id"))) {
+                throw unusable(dir, "meta.properties names no cluster or another node");
+            }
+            Properties ports = load(portsFile);
+            for (String key : List.of("broker.port", "controller.port")) {
+                Integer.parseInt(ports.getProperty(key, ""));
+            }
+        } catch (UncheckedIOException | NumberFormatException e) {
+            throw unusable(dir, e.getMessage());
+        }
+        return Storage.FORMATTED;
+    }
+
+    /**
+     * Starts the broker on the storage earlier runs left, on their ports, or formats fresh storage (a new cluster,
+     * free ports) when there is none; waits until the broker answers.
+     */
+    public static KafkaBroker start(Workspace ws) {
         Path dir = ws.kafka();
+        if (storage(dir) == Storage.FORMATTED) {
+            return startKept(ws);
+        }
         Workspace.deleteTree(dir);
         Workspace.dir(dir);
         Properties ports = new Properties();
         ports.setProperty("broker.port", Integer.toString(Ports.free()));
         ports.setProperty("controller.port", Integer.toString(Ports.free()));
-        store(ports, dir.resolve("ports.properties"));
         Path config = writeServerProperties(dir, ports);
         format(ws, config);
-        return start(ws, config, ports);
+        store(ports, dir.resolve("ports.properties"));
+        return start(ws, config, ports, false);
     }
 
-    /** Starts the broker on the data an earlier run left, on that run's ports. */
+    /** Starts the broker on the data an earlier run left, on that run's ports (for replay). */
     public static KafkaBroker restart(Workspace ws) {
-        Path dir = ws.kafka();
-        Path portsFile = dir.resolve("ports.properties");
-        if (!Files.isRegularFile(portsFile)) {
-            throw new IllegalStateException("no local broker data in " + dir + " (run `discover run` first, or pass "
-                    + "--bootstrap-servers)");
+        if (storage(ws.kafka()) != Storage.FORMATTED) {
+            throw new IllegalStateException("no local broker data in " + ws.kafka() + " (run `discover run` first, "
+                    + "or pass --bootstrap-servers)");
         }
-        Properties ports = load(portsFile);
+        return startKept(ws);
+    }
+
+    /** Kept storage: the ports it was formatted with (the controller's address is part of its metadata). */
+    private static KafkaBroker startKept(Workspace ws) {
+        Path dir = ws.kafka();
+        Properties ports = load(dir.resolve("ports.properties"));
         for (String key : List.of("broker.port", "controller.port")) {
             int port = Integer.parseInt(ports.getProperty(key));
             if (!Ports.isFree(port)) {
-                throw new IllegalStateException("port " + port + " of the local broker is in use: is a discover run "
-                        + "still going? (pass --bootstrap-servers to read from it)");
+                throw new IllegalStateException("port " + port + " of the local broker is in use: is a discover "
+                        + "command still running? (stop it; or " + Workspace.START_FRESH + ")");
             }
         }
-        return start(ws, dir.resolve("server.properties"), ports);
+        return start(ws, writeServerProperties(dir, ports), ports, true);
+    }
+
+    private static IllegalStateException unusable(Path dir, String why) {
+        return new IllegalStateException("the broker data kept in " + dir + " cannot be used (" + why + "); "
+                + Workspace.START_FRESH);
+    }
+
+    private static boolean hasEntries(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Whether the broker started on storage earlier runs left (else on new storage). */
+    public boolean kept() {
+        return kept;
     }
 
     public String bootstrapServers() {
@@ -101,16 +173,22 @@ public final class KafkaBroker implements AutoCloseable {
         process.stop(Duration.ofSeconds(20));
     }
 
-    private static KafkaBroker start(Workspace ws, Path config, Properties ports) {
+    private static KafkaBroker start(Workspace ws, Path config, Properties ports, boolean kept) {
         String bootstrap = "127.0.0.1:" + ports.getProperty("broker.port");
         ChildProcess p = ChildProcess.start("kafka", jvm(ws, "kafka.Kafka", config.toString()), ws.repo(), Map.of(),
                 ws.log("kafka"));
-        KafkaBroker broker = new KafkaBroker(p, bootstrap);
+        KafkaBroker broker = new KafkaBroker(p, bootstrap, kept);
         try {
             broker.awaitReady(Duration.ofSeconds(90));
         } catch (RuntimeException e) {
             broker.close();
-            throw e;
+            if (!kept) {
+                throw e;
+            }
+            String why = p.lastProblem();
+            throw new IllegalStateException("the Kafka broker did not start on the data kept in " + ws.kafka()
+                    + (why.isEmpty() ? "" : " (" + why + ")") + "; see " + p.log() + ", or "
+                    + Workspace.START_FRESH, e);
         }
         return broker;
     }

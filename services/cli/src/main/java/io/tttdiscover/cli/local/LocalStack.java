@@ -31,6 +31,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile EmbeddedPostgres postgres;
     private volatile String dbUrl;
     private final Map<String, QuarkusService> services = new LinkedHashMap<>();
+    private Supervisor supervisor;
     private volatile boolean closed;
 
     private LocalStack(Workspace ws, FileLock lock) {
@@ -62,18 +63,34 @@ public final class LocalStack implements AutoCloseable {
     /** Free space a local run needs where it keeps its broker data, database and logs. */
     static final long MIN_FREE_BYTES = 1L << 30;
 
-    /** Broker and database side by side (they are independent), then the topics. */
+    /**
+     * Deletes what earlier local runs kept (the broker's data and topics, the embedded database), so the next
+     * {@link #startInfrastructure} starts from scratch; a database given by URL is not touched.
+     */
+    public void discardData(StackOptions options, Consumer<String> say) {
+        Workspace.deleteTree(ws.kafka());
+        Workspace.deleteTree(EmbeddedPostgres.home(ws));
+        say.accept("--fresh: deleted the broker data and " + (options.dbUrl() == null ? "the database"
+                + " of earlier runs; starting from scratch" : "topics of earlier runs (the database at "
+                + options.dbUrl() + " is kept)"));
+    }
+
+    /**
+     * Broker and database side by side (they are independent), then the topics that are missing. Both keep what
+     * earlier runs left (see {@link KafkaBroker#start} and {@link EmbeddedPostgres#start}), so those runs stay
+     * listed and replayable; {@link #discardData} first to start from scratch.
+     */
     public void startInfrastructure(StackOptions options, Consumer<String> say) {
         requireFreeSpace(ws.root(), MIN_FREE_BYTES);
         long t0 = System.nanoTime();
-        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.startFresh(ws));
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> KafkaBroker.start(ws));
         CompletableFuture<EmbeddedPostgres> pg = options.dbUrl() == null
-                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.startFresh(ws))
+                ? CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(ws))
                 : CompletableFuture.completedFuture(null);
         try {
             broker = join(kafka);
-            say.accept(String.format("kafka      ready at %s (KRaft, %.1f s)", broker.bootstrapServers(),
-                    secondsSince(t0)));
+            say.accept(String.format("kafka      ready at %s (KRaft, %s, %.1f s)", broker.bootstrapServers(),
+                    broker.kept() ? "data of earlier runs kept" : "new", secondsSince(t0)));
         } finally {
             try {
                 postgres = join(pg);
@@ -85,7 +102,8 @@ public final class LocalStack implements AutoCloseable {
         }
         if (postgres != null) {
             dbUrl = postgres.jdbcUrl();
-            say.accept(String.format("postgres   ready at %s (embedded, %.1f s)", dbUrl, secondsSince(t0)));
+            say.accept(String.format("postgres   ready at %s (embedded, %s, %.1f s)", dbUrl,
+                    postgres.kept() ? "database of earlier runs kept" : "new", secondsSince(t0)));
         } else {
             dbUrl = options.dbUrl();
             Database.ensureExists(dbUrl);
@@ -149,6 +167,25 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on a service process that exits is restarted, up to {@code maxRestarts} times each; the broker and
+     * the database are watched but not restarted. The returned supervisor says when one gave up.
+     */
+    public synchronized Supervisor supervise(int maxRestarts, Consumer<String> say) {
+        if (supervisor != null) {
+            throw new IllegalStateException("already supervised");
+        }
+        supervisor = new Supervisor(Duration.ofSeconds(1), say);
+        services.values().forEach(s -> supervisor.supervise(s.process(), maxRestarts));
+        if (broker != null) {
+            supervisor.supervise(broker.process(), 0);
+        }
+        if (postgres != null) {
+            supervisor.supervise(postgres.process(), 0);
+        }
+        return supervisor;
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
@@ -176,18 +213,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Stops the services, then broker and database; anything still starting is stopped through the process
-     * registry. Runs once; a second call (the shutdown hook after a normal end) does nothing.
+     * Stops the supervisor, the services, then broker and database; anything still starting is stopped through the
+     * process registry. Runs once; a second call (the shutdown hook after a normal end) does nothing.
      */
     @Override
     public void close() {
         List<QuarkusService> running;
+        Supervisor watching;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             running = List.copyOf(services.values());
+            watching = supervisor;
+        }
+        if (watching != null) {
+            watching.close();
         }
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (QuarkusService s : running) {

@@ -10,9 +10,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where a local run keeps its state: {@code <repo>/.discover} (git-ignored). Logs in {@code logs/}, the broker's data
- * in {@code kafka/}, the database in {@code pg/} (see {@link EmbeddedPostgres} for where it goes under root).
+ * in {@code kafka/}, the database in {@code pg/} (see {@link EmbeddedPostgres} for where it goes under root); broker
+ * data and database are kept from one run to the next.
  */
 public record Workspace(Path repo, Path root) {
+    /** What to do when the data earlier runs kept cannot be used: the end of a one-line failure. */
+    public static final String START_FRESH = "start from scratch with ./discover run --fresh (the earlier runs' data "
+            + "is lost)";
 
     public static Workspace of(Path repo) {
         Path abs = repo.toAbsolutePath().normalize();

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Creates a run on the trainer and follows it to the end: a line per finished step, a live reward count for the
- * step in flight (on a terminal), memory samples of the local processes; then collects the outcome.
+ * step in flight (on a terminal), memory samples of the local processes; then collects the outcome. It follows the
+ * run by its id, so a trainer that restarts and resumes the run is followed on (its client waits while it is away).
  */
 public final class RunWatcher {
     private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "STOPPED");
@@ -26,6 +27,7 @@ public final class RunWatcher {
     private final TrainerClient trainer;
     private final String bootstrap;
     private final Map<String, ChildProcess> processes;
+    private final Runnable health;
     private final PrintStream out;
     private final boolean live;
 
@@ -34,9 +36,20 @@ public final class RunWatcher {
      *                  services run elsewhere
      */
     public RunWatcher(TrainerClient trainer, String bootstrap, Map<String, ChildProcess> processes, PrintStream out) {
+        this(trainer, bootstrap, processes, () -> processes.values().forEach(ChildProcess::requireAlive), out);
+    }
+
+    /**
+     * @param processes local processes to measure
+     * @param health    checked at every poll; throws to fail the run (e.g. {@code Supervisor::requireRunning}, which
+     *                  lets a process die and come back)
+     */
+    public RunWatcher(TrainerClient trainer, String bootstrap, Map<String, ChildProcess> processes, Runnable health,
+                      PrintStream out) {
         this.trainer = trainer;
         this.bootstrap = bootstrap;
         this.processes = processes;
+        this.health = health;
         this.out = out;
         this.live = System.console() != null;
     }
@@ -70,9 +83,7 @@ public final class RunWatcher {
                     break;
                 }
                 processes.values().forEach(ChildProcess::sampleTreeRss);
-                for (ChildProcess p : processes.values()) {
-                    p.requireAlive();
-                }
+                health.run();
                 if (live) {
                     int k = run.path("currentStep").asInt();
                     out.printf("\r\033[K  step %d: %d/%d rewards", k, rewards.count(k), perStep);

@@ -38,6 +38,23 @@ class RunCommandTest {
         assertTrue(help.contains("--mask-semantics"), help);
     }
 
+    @Test
+    void theHelpListsTheLaunchersFlags() {
+        String help = new CommandLine(new RunCommand()).getUsageMessage();
+        for (String flag : new String[] {"--fresh", "--max-restarts", "--retry-seconds"}) {
+            assertTrue(help.contains(flag), flag + " in " + help);
+        }
+    }
+
+    @Test
+    void aNegativeRestartBudgetFailsBeforeAnythingStarts() {
+        RunCommand command = parse("--max-restarts", "-1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::call);
+        assertEquals("--max-restarts must be >= 0, not -1", e.getMessage());
+        assertEquals(3, parse().maxRestarts, "three restarts by default");
+        assertFalse(parse().fresh, "kept data by default");
+    }
+
     private static RunCommand parse(String... args) {
         RunCommand command = new RunCommand();
         new CommandLine(command).parseArgs(args);
