@@ -99,6 +99,7 @@ class HostileInputIT {
         }
         StackOptions options = new StackOptions(dbUrl, null, Map.of());
         try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
+            stack.discardData(options, System.out::println);
             stack.startInfrastructure(options, System.out::println);
             stack.startServices(options, System.out::println);
             String bootstrap = stack.bootstrapServers();

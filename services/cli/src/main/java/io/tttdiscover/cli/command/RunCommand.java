@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 @Command(name = "run", description = {
@@ -85,8 +86,10 @@ public final class RunCommand implements Callable<Integer> {
         StackOptions options = new StackOptions(dbUrl, workers, evaluators, Map.of(), Map.of());
         LocalStack stack = LocalStack.open(ws, out::println);
         AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<RunWatcher> watching = new AtomicReference<>();
         Thread hook = new Thread(() -> {
             interrupted.set(true);
+            stopWatchedRun(stack, watching.get());
             System.out.println("\nstopping the local stack...");
             stack.close();
         }, "discover-shutdown");
@@ -106,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
                     retryPolicy, note, supervisor::requireRunning);
             RunWatcher watcher = new RunWatcher(trainer, stack.bootstrapServers(), stack.processes(),
                     supervisor::requireRunning, out);
+            watching.set(watcher);
             RunOutcome outcome = watcher.createAndWatch(request(runTarget), Duration.ofMinutes(timeoutMinutes));
             RunReport.print(outcome, startupMs, evaluators * (workers == null ? 1 : workers), out);
             out.println("\nlogs in " + ws.logs() + "; replay this run with: ./discover replay " + outcome.runId());
@@ -122,6 +126,26 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is running or has run.
             }
+        }
+    }
+
+    /**
+     * Ctrl-C: the run being watched is stopped (its queued work cancelled), so the next {@code discover run}, which
+     * keeps the data and whose trainer resumes RUNNING runs, does not carry it on beside its own. Best effort: a
+     * trainer that does not answer at once leaves it RUNNING (listed by {@code discover runs}, stoppable later).
+     */
+    private static void stopWatchedRun(LocalStack stack, RunWatcher watcher) {
+        String runId = watcher == null ? null : watcher.createdRunId();
+        if (runId == null) {
+            return;
+        }
+        try {
+            new TrainerClient(stack.service("trainer").url(), TrainerClient.Retry.within(Duration.ofSeconds(5)),
+                    line -> { }, () -> { }).stop(runId);
+            System.out.println("\nrun " + runId + " stopped");
+        } catch (RuntimeException e) {
+            System.out.println("\nrun " + runId + " could not be stopped (" + e.getMessage() + "); it stays RUNNING: "
+                    + "./discover stop " + runId);
         }
     }
 

@@ -30,6 +30,7 @@ public final class RunWatcher {
     private final Runnable health;
     private final PrintStream out;
     private final boolean live;
+    private volatile String createdRunId;
 
     /**
      * @param processes local processes to watch (a dead one fails the run early) and to measure; empty when the
@@ -54,10 +55,16 @@ public final class RunWatcher {
         this.live = System.console() != null;
     }
 
+    /** The run this watcher created, once it has; null before. */
+    public String createdRunId() {
+        return createdRunId;
+    }
+
     public RunOutcome createAndWatch(Map<String, Object> request, Duration timeout) {
         long start = System.currentTimeMillis();
         JsonNode created = trainer.createRun(request);
         String runId = created.path("id").asText();
+        createdRunId = runId;
         int totalSteps = created.path("config").path("steps").asInt(((Number) request.getOrDefault("steps", 0))
                 .intValue());
         int perStep = created.path("config").path("groupsPerBatch").asInt(1)

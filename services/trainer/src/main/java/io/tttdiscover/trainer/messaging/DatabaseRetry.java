@@ -5,6 +5,7 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +15,8 @@ import java.util.function.Supplier;
  */
 public final class DatabaseRetry {
     private static final Logger LOG = Logger.getLogger(DatabaseRetry.class);
+    /** Calls of this process waiting for the database right now. */
+    private static final AtomicInteger WAITING = new AtomicInteger();
 
     private final long firstBackoffMs;
     private final long maxBackoffMs;
@@ -35,24 +38,43 @@ public final class DatabaseRetry {
 
     public <T> T call(String what, Supplier<T> work) {
         long backoff = firstBackoffMs;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                if (!unreachable(e)) {
-                    throw e;
-                }
-                LOG.warnf("%s: the database cannot be reached (attempt %d: %s); retrying in %d ms", what, attempt,
-                        rootMessage(e), backoff);
+        boolean waiting = false;
+        try {
+            for (int attempt = 1; ; attempt++) {
                 try {
-                    sleeper.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
+                    return work.get();
+                } catch (RuntimeException e) {
+                    if (!unreachable(e)) {
+                        throw e;
+                    }
+                    if (!waiting) {
+                        waiting = true;
+                        WAITING.incrementAndGet();
+                    }
+                    LOG.warnf("%s: the database cannot be reached (attempt %d: %s); retrying in %d ms", what, attempt,
+                            rootMessage(e), backoff);
+                    try {
+                        sleeper.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                    backoff = Math.min(maxBackoffMs, backoff * 2);
                 }
-                backoff = Math.min(maxBackoffMs, backoff * 2);
+            }
+        } finally {
+            if (waiting) {
+                WAITING.decrementAndGet();
             }
         }
+    }
+
+    /**
+     * True while some work of this process waits for the database: rewards are then held back by the outage, not
+     * missing, so a step's deadline waits too.
+     */
+    public static boolean databaseAway() {
+        return WAITING.get() > 0;
     }
 
     /**

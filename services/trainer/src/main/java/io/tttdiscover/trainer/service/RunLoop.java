@@ -351,7 +351,11 @@ final class RunLoop {
     }
 
     private void onDeadline(StepInProgress step) {
-        if (current == step && step.published < step.parents.size()) {
+        if (current == step && DatabaseRetry.databaseAway()) {
+            LOG.warnf("run %s step %d: group deadline passed while the database is away; rewards are held back, not "
+                    + "lost: waiting another %ds", runId, step.step, config.groupDeadlineSeconds());
+            armDeadline(step);
+        } else if (current == step && step.published < step.parents.size()) {
             int lost = step.outstanding(config.groupSize());
             LOG.warnf("run %s step %d: group deadline of %ds passed waiting for %d candidate(s); sending the next "
                     + "prompts", runId, step.step, config.groupDeadlineSeconds(), lost);

@@ -14,6 +14,7 @@ import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
+import io.tttdiscover.testkit.CuttableProxy;
 import io.tttdiscover.trainer.service.RunStore;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;

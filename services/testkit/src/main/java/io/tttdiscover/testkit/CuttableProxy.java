@@ -1,4 +1,4 @@
-package io.tttdiscover.trainer.messaging;
+package io.tttdiscover.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy in front of the test PostgreSQL that can be cut (every open connection closed, new ones refused, as
- * when the server is down) and restored on the same port: a database outage without stopping the shared server.
+ * A TCP proxy in front of a server (the test PostgreSQL) that can be cut (every open connection closed, new ones
+ * refused, as when the server is down) and restored on the same port: an outage without stopping a shared server.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    CuttableProxy(String targetHost, int targetPort) throws IOException {
+    public CuttableProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.server = listen(0);
@@ -29,11 +29,11 @@ final class CuttableProxy implements AutoCloseable {
         accept(server);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         server.close();
         for (Socket s : open) {
             s.close();
@@ -41,7 +41,7 @@ final class CuttableProxy implements AutoCloseable {
         open.clear();
     }
 
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         server = listen(port);
         accept(server);
     }
