@@ -49,6 +49,7 @@ class DurabilityIT {
     private static final int STEPS = 4;
     private static final int GROUPS = 2;
     private static final int GROUP_SIZE = 4;
+    /** The outage test's group deadline: the database stays away longer than this. */
     private static final int DEADLINE_S = 15;
 
     private static LocalStack stack;
@@ -94,7 +95,7 @@ class DurabilityIT {
     @Test
     void aTrainerKilledInTheMiddleOfAStepIsRestartedAndTheRunLosesNothing() throws Exception {
         TrainerClient trainer = trainer();
-        String runId = create(trainer, 11);
+        String runId = create(trainer, 11, 120);
         try (RewardLog rewards = RewardLog.follow(stack.bootstrapServers(), runId)) {
             // In the middle of step 1: some of its rewards in, not all.
             waitUntil(() -> rewards.count(1) >= 3, Duration.ofMinutes(5), "step 1 under way");
@@ -116,7 +117,7 @@ class DurabilityIT {
     @Test
     void aDatabaseAwayForLongerThanTheGroupDeadlineDelaysTheRunAndDropsNoReward() throws Exception {
         TrainerClient trainer = trainer();
-        String runId = create(trainer, 12);
+        String runId = create(trainer, 12, DEADLINE_S);
         try (RewardLog rewards = RewardLog.follow(stack.bootstrapServers(), runId)) {
             waitUntil(() -> rewards.count(1) >= 2, Duration.ofMinutes(5), "step 1 under way");
             database.cut();
@@ -139,9 +140,9 @@ class DurabilityIT {
                 System.out::println, supervisor::requireRunning);
     }
 
-    private static String create(TrainerClient trainer, long seed) {
+    private static String create(TrainerClient trainer, long seed, int deadlineSeconds) {
         Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, "cpu", seed, null);
-        request.put("groupDeadlineSeconds", DEADLINE_S);
+        request.put("groupDeadlineSeconds", deadlineSeconds);
         return trainer.createRun(request).path("id").asText();
     }
 
