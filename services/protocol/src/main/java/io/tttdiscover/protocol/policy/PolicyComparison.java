@@ -101,32 +101,27 @@ public final class PolicyComparison {
             logWeightAndReward.add(new double[]{logWeight, reward});
         }
 
-        double mean() {
-            double max = maxLogWeight();
-            double w = 0;
-            double wr = 0;
+        /** sum w, sum w r and sum w^2, with the weights scaled by the largest (which cancels in both figures). */
+        private double[] sums() {
+            double max = logWeightAndReward.stream().mapToDouble(e -> e[0]).max().orElse(0.0);
+            double[] sums = new double[3];
             for (double[] e : logWeightAndReward) {
-                double wi = Math.exp(e[0] - max);
-                w += wi;
-                wr += wi * e[1];
+                double w = Math.exp(e[0] - max);
+                sums[0] += w;
+                sums[1] += w * e[1];
+                sums[2] += w * w;
             }
-            return w == 0 ? 0.0 : wr / w;
+            return sums;
+        }
+
+        double mean() {
+            double[] s = sums();
+            return s[0] == 0 ? 0.0 : s[1] / s[0];
         }
 
         double effectiveSamples() {
-            double max = maxLogWeight();
-            double w = 0;
-            double w2 = 0;
-            for (double[] e : logWeightAndReward) {
-                double wi = Math.exp(e[0] - max);
-                w += wi;
-                w2 += wi * wi;
-            }
-            return w2 == 0 ? 0.0 : w * w / w2;
-        }
-
-        private double maxLogWeight() {
-            return logWeightAndReward.stream().mapToDouble(e -> e[0]).max().orElse(0.0);
+            double[] s = sums();
+            return s[2] == 0 ? 0.0 : s[0] * s[0] / s[2];
         }
     }
 }
