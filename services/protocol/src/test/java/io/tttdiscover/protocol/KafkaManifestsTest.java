@@ -34,10 +34,12 @@ class KafkaManifestsTest {
     private static final Set<String> DEAD_LETTERING = Set.of("dead-letter-queue", "dead-letter-or-skip");
     /**
      * Plain Kafka clients in the deployed modules (the rest is SmallRye channels), with the ACLs they need: the
-     * dead-letter producer writes the dead-letter topics that {@link #aclsOfChannels} already grants.
+     * dead-letter producer writes the dead-letter topics that {@link #aclsOfChannels} already grants; the trainer's
+     * replay reads {@code rewards} without a group, which its rewards channel's Read already grants.
      */
     private static final Set<String> PLAIN_CLIENTS = Set.of(
-            "services/messaging/src/main/java/io/tttdiscover/messaging/DeadLetterOrSkip.java");
+            "services/messaging/src/main/java/io/tttdiscover/messaging/DeadLetterOrSkip.java",
+            "services/trainer/src/main/java/io/tttdiscover/trainer/messaging/RecordedRewards.java");
 
     private static final Path ROOT = repoRoot();
 

@@ -87,14 +87,7 @@ public final class TopicProbe {
     /** The first record of a topic (read from the beginning of every partition) that matches, or null in time. */
     public static ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> wanted,
                                                        Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, InJvmKafka.bootstrapServers(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_DEAD_LETTER_BYTES),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(topic)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -105,6 +98,43 @@ public final class TopicProbe {
             }
             return null;
         }
+    }
+
+    /**
+     * The records of a topic (read from the beginning of every partition) that match, once {@code count} of them are
+     * there or the timeout has passed, whichever is first; then a little longer, so a record too many shows.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> awaitAll(String topic,
+                                                                Predicate<ConsumerRecord<byte[], byte[]>> wanted,
+                                                                int count, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(topic)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long settled = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settled)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (wanted.test(r)) {
+                        found.add(r);
+                    }
+                }
+                if (found.size() >= count && settled == Long.MAX_VALUE) {
+                    settled = System.nanoTime() + Duration.ofMillis(500).toNanos();
+                }
+            }
+        }
+        return found;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> fromBeginning(String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, InJvmKafka.bootstrapServers(),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_DEAD_LETTER_BYTES),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     /**

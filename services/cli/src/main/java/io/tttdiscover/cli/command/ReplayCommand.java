@@ -1,6 +1,7 @@
 package io.tttdiscover.cli.command;
 
 import io.tttdiscover.cli.local.LocalStack;
+import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.CheckpointLog;
 import io.tttdiscover.cli.report.ExperienceMetrics;
@@ -8,9 +9,11 @@ import io.tttdiscover.cli.report.PipelineFigures;
 import io.tttdiscover.cli.report.RewardLog;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.report.TopicReader;
+import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,23 +26,58 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", description = {
-        "Rebuilds a run's per-step metrics from its recorded experience (the rewards topic) and compares them with "
-                + "what the trainer recorded in its checkpoints.",
-        "Without --bootstrap-servers it restarts the broker of the last local run from .discover/kafka."})
+        "Replays a run from its recorded experience (the rewards topic), which is all it needs:",
+        "  (default) rebuilds its per-step metrics and compares them with what the trainer recorded in checkpoints;",
+        "  --retrain: a new run trains a policy on the recorded rewards, step by step (with the training settings "
+                + "given here), and is compared with the recorded policy;",
+        "  --rescore: the recorded candidates are evaluated again by the evaluators running now, and the report "
+                + "says how rewards and the best program change.",
+        "Without --bootstrap-servers: the metrics replay restarts the broker of the last local run from "
+                + ".discover/kafka; --retrain and --rescore start the local stack on the data it kept. With it, "
+                + "--retrain and --rescore ask the trainer at --trainer."})
 public final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_ID")
     String runId;
     @Option(names = "--bootstrap-servers", description = "read from this Kafka cluster")
     String bootstrap;
-    @Option(names = "--from-offset", description = "start at this offset in every partition of rewards")
+    @Option(names = "--from-offset", description = "start at this offset of the run's rewards (its partition)")
     Long fromOffset;
     @Option(names = "--from-time", description = "start at the first reward at or after this time (ISO-8601 or "
             + "epoch ms)")
     String fromTime;
+    @Option(names = "--retrain", description = "train a new run's policy on the recorded rewards and compare")
+    boolean retrain;
+    @Option(names = "--rescore", description = "evaluate the recorded candidates again and compare")
+    boolean rescore;
+    @Mixin
+    TrainerOption trainer;
+    @Mixin
+    ReplayTraining training;
+    @Option(names = "--rows", defaultValue = "20", description = "--rescore: changed candidates listed "
+            + "(${DEFAULT-VALUE})")
+    int rows;
 
     @Override
     public Integer call() {
         TopicReader.Start start = new TopicReader.Start(fromOffset, fromTime == null ? null : parseTime(fromTime));
+        if (retrain && rescore) {
+            System.err.println("--retrain or --rescore: one replay run at a time");
+            return 2;
+        }
+        if (retrain || rescore) {
+            Long fromTimeMs = start.timestampMs();
+            TrainerReplay replay = new TrainerReplay(runId, retrain, fromOffset, fromTimeMs, training, rows);
+            if (bootstrap != null) {
+                return replay.run(trainer.client(), bootstrap, Workspace.current().problems());
+            }
+            try (LocalStack stack = LocalStack.open(Workspace.current(), System.out::println)) {
+                StackOptions options = new StackOptions(null, null, Map.of());
+                stack.startInfrastructure(options, System.out::println);
+                stack.startServices(options, System.out::println);
+                return replay.run(new TrainerClient(stack.service("trainer").url()), stack.bootstrapServers(),
+                        Workspace.current().problems());
+            }
+        }
         if (bootstrap != null) {
             return replay(bootstrap, start);
         }

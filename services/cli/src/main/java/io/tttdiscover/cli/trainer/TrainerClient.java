@@ -105,6 +105,11 @@ public final class TrainerClient {
         return get("/runs/" + runId + "/best");
     }
 
+    /** GET /runs/{id}/rescore: a re-score run's report (see the trainer's RescoreReport), or empty. */
+    public Optional<JsonNode> rescoreReport(String runId) {
+        return get("/runs/" + runId + "/rescore");
+    }
+
     /** POST /runs/{id}/stop; stopping a stopped run changes nothing, so it is retried like a read. */
     public JsonNode stop(String runId) {
         return send(HttpRequest.newBuilder(uri("/runs/" + runId + "/stop"))

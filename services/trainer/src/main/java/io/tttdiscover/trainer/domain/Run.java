@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A training run: its configuration (JSON of RunConfig), its mask semantics (wire name; null for runs from before
- * the column), where it is, and the best candidate so far.
+ * the column), where it is, and the best candidate so far; for a replay run, what it replays and its report.
  */
 @Entity
 @Table(name = "runs")
@@ -39,6 +39,10 @@ public class Run extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Long finishedAt;
     public String message;
+    /** What a replay run replays (service.Replay as JSON); null for a live run. */
+    public String replay;
+    /** A re-score run's comparison (service.RescoreReport as JSON), once it has one. */
+    public String report;
 
     public static List<Run> newestFirst() {
         return list("order by createdAt desc");

@@ -1,6 +1,7 @@
 package io.tttdiscover.trainer.messaging;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.PromptEvent;
@@ -17,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The trainer's outgoing events: prompts keyed by prompt id, checkpoints keyed by run id, a run's finished marker
- * keyed {@code <runId>#finished} on the checkpoints topic.
+ * keyed {@code <runId>#finished} on the checkpoints topic, and a re-score's candidates keyed by candidate id.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -30,6 +31,10 @@ public class EventPublisher {
     @Channel("checkpoints")
     Emitter<String> checkpoints;
 
+    @Inject
+    @Channel("candidates")
+    Emitter<String> candidates;
+
     /** Completes when the broker acknowledged the prompt. */
     public CompletionStage<Void> prompt(PromptEvent event) {
         return send(prompts, event.promptId(), EventCodec.encode(event));
@@ -38,6 +43,11 @@ public class EventPublisher {
     /** Completes when the broker acknowledged the checkpoint. */
     public CompletionStage<Void> checkpoint(CheckpointEvent event) {
         return send(checkpoints, event.key(), EventCodec.encode(event));
+    }
+
+    /** Completes when the broker acknowledged the candidate (a recorded one, sent again to be re-scored). */
+    public CompletionStage<Void> candidate(CandidateEvent event) {
+        return send(candidates, event.candidateId(), EventCodec.encode(event));
     }
 
     /**

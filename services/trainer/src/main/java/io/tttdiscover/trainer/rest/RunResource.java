@@ -7,6 +7,7 @@ import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.trainer.domain.RolloutEntity;
 import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.service.Replay;
 import io.tttdiscover.trainer.service.RunService;
 import io.tttdiscover.trainer.service.RunStore;
 import jakarta.inject.Inject;
@@ -38,7 +39,10 @@ public class RunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(RunRequest request) {
         RunRequest body = request == null ? emptyRequest() : request;
-        Run run = runs.create(body.toConfig(), body.requestedMaskSemantics());
+        Replay replay = body.replay();
+        Run run = replay == null ? runs.create(body.toConfig(), body.requestedMaskSemantics())
+                : runs.createReplay(replay, shape -> body.toConfig(shape, runs.backendNames()),
+                body.requestedMaskSemantics());
         return Response.created(URI.create("/runs/" + run.id)).entity(RunView.of(run)).build();
     }
 
@@ -73,6 +77,25 @@ public class RunResource {
         return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices));
     }
 
+    /**
+     * A re-score run's comparison of recorded and new results (see
+     * {@link io.tttdiscover.trainer.service.RescoreReport}): complete once the run is
+     * COMPLETED, as far as it got once STOPPED.
+     */
+    @GET
+    @Path("{id}/rescore")
+    public Response rescore(@PathParam("id") String id) {
+        Run run = store.run(id).orElseThrow(() -> notFound(id));
+        Replay replay = RunView.replay(run);
+        if (replay == null || replay.kind() != Replay.Kind.RESCORE) {
+            throw ApiError.notFound("run " + id + " is not a re-score run");
+        }
+        if (run.report == null) {
+            throw ApiError.notFound("re-score run " + id + " has no report yet (" + run.status + ")");
+        }
+        return Response.ok(run.report, MediaType.APPLICATION_JSON).build();
+    }
+
     @POST
     @Path("{id}/stop")
     public RunView stop(@PathParam("id") String id) {
@@ -105,7 +128,7 @@ public class RunResource {
 
     private static RunRequest emptyRequest() {
         return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null, null, null);
     }
 
     private static NotFoundException notFound(String id) {

@@ -10,6 +10,8 @@ import io.tttdiscover.protocol.spi.TrainingBackend;
 import io.tttdiscover.trainer.domain.Run;
 import io.tttdiscover.trainer.domain.RunStatus;
 import io.tttdiscover.trainer.messaging.EventPublisher;
+import io.tttdiscover.trainer.messaging.RecordedRewards;
+import io.tttdiscover.trainer.training.EmbeddedTrainingBackend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -23,8 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
-/** Creates, stops and feeds runs; each active run has its own {@link RunLoop}. */
+/**
+ * Creates, stops and feeds runs; each active run has its own {@link RunLoop}, each active replay run its own
+ * {@link ReplayLoop}.
+ */
 @ApplicationScoped
 public class RunService {
     private static final Logger LOG = Logger.getLogger(RunService.class);
@@ -45,12 +51,16 @@ public class RunService {
     @Inject
     RunLimits limits;
 
+    @Inject
+    RecordedRewards recorded;
+
     /** How many candidates of one run may be on their way at once (prompted, not yet rewarded): see RunLoop. */
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "discover.trainer.queued-candidates-per-run",
             defaultValue = "128")
     int queuedCandidates;
 
     private final Map<String, RunLoop> active = new ConcurrentHashMap<>();
+    private final Map<String, ReplayLoop> replays = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-deadlines");
         t.setDaemon(true);
@@ -69,6 +79,13 @@ public class RunService {
     void resumeUnfinished() {
         List<Run> unfinished = store.unfinished();
         for (Run run : unfinished) {
+            if (run.replay != null) {
+                String why = "the trainer restarted; a replay run does not resume (start it again)";
+                LOG.warnf("run %s: %s", run.id, why);
+                store.finish(run.id, RunStatus.FAILED, why);
+                RunLoop.publishFinished(publisher, run.id, run.currentStep, RunStatus.FAILED, run.problemId);
+                continue;
+            }
             try {
                 RunConfig config = EventCodec.mapper().readValue(run.config, RunConfig.class);
                 ProblemPack pack = problem(config.problemId()).orElseThrow(() -> new IllegalStateException(
@@ -97,6 +114,8 @@ public class RunService {
     void abandonLoops() {
         active.values().forEach(RunLoop::abandon);
         active.clear();
+        replays.values().forEach(ReplayLoop::abandon);
+        replays.clear();
     }
 
     /**
@@ -112,12 +131,63 @@ public class RunService {
                         + ")"));
         MaskSemantics mask = requestedMask != null ? requestedMask : pack.maskSemantics();
         TrainingBackend backend = backend(config.trainingBackend());
-        String id = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = newId();
         Run run = store.create(id, config, mask);
         RunLoop loop = loop(id, config, mask, pack, backend);
         active.put(id, loop);
         loop.start();
         return run;
+    }
+
+    /**
+     * A run that replays a recorded one from the {@code rewards} topic alone: its shape (problem, target, steps, groups,
+     * group size) is read from the recorded rewards first, then {@code configOf} makes the run's settings from it.
+     *
+     * @param requestedMask null: the recorded candidates' mask semantics (or the pack's default)
+     * @throws RunConfig.InvalidSetting when the topic holds no evaluated reward of the run, or for a setting as
+     *                                  {@link #create}
+     */
+    public Run createReplay(Replay replay, Function<RecordedShape, RunConfig> configOf, MaskSemantics requestedMask) {
+        String field = replay.kind() == Replay.Kind.RETRAIN ? "replayOf" : "rescoreOf";
+        RecordedShape.Builder shaping = new RecordedShape.Builder();
+        recorded.read(replay.of(), replay.start(), shaping::add);
+        RecordedShape shape = shaping.build().orElseThrow(() -> new RunConfig.InvalidSetting(field,
+                "no evaluated reward of run " + RunConfig.shown(replay.of()) + " on the rewards topic"
+                        + (replay.fromOffset() == null && replay.fromTimeMs() == null ? "" : " from the start asked")));
+        RunConfig config = configOf.apply(shape);
+        config.checkWithin(limits);
+        ProblemPack pack = problem(config.problemId()).orElseThrow(() -> new RunConfig.InvalidSetting(field,
+                "run " + replay.of() + " was on problem " + RunConfig.shown(config.problemId()) + ", which is not in "
+                        + "the problems directory"));
+        MaskSemantics mask = requestedMask != null ? requestedMask
+                : shape.maskSemantics() != null ? shape.maskSemantics() : pack.maskSemantics();
+        String id = newId();
+        ReplayLoop loop;
+        if (replay.kind() == Replay.Kind.RETRAIN) {
+            TrainingBackend backend = backend(config.trainingBackend());
+            boolean embeddedCandidates = EmbeddedTrainingBackend.NAME.equals(shape.backend());
+            if (embeddedCandidates != EmbeddedTrainingBackend.NAME.equals(backend.name())) {
+                throw new RunConfig.InvalidSetting("trainingBackend", "run " + replay.of() + "'s candidates came from "
+                        + "the " + RunConfig.shown(shape.backend()) + " policy, which the " + backend.name()
+                        + " training backend cannot train on");
+            }
+            loop = new RetrainLoop(id, config, replay, pack, backend, store, publisher, recorded,
+                    () -> replays.remove(id));
+        } else {
+            loop = new RescoreLoop(id, config, replay, mask, store, publisher, recorded, timers,
+                    () -> replays.remove(id));
+        }
+        Run run = store.create(id, config, mask, replay);
+        replays.put(id, loop);
+        loop.start();
+        LOG.infof("run %s %s run %s (%d evaluated rewards, %d steps of %d x %d)", id,
+                replay.kind() == Replay.Kind.RETRAIN ? "re-trains" : "re-scores", replay.of(), shape.rewards(),
+                shape.steps(), shape.groupsPerBatch(), shape.groupSize());
+        return run;
+    }
+
+    private static String newId() {
+        return "run-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private RunLoop loop(String id, RunConfig config, MaskSemantics mask, ProblemPack pack, TrainingBackend backend) {
@@ -131,8 +201,11 @@ public class RunService {
             return run;
         }
         RunLoop loop = active.get(id);
+        ReplayLoop replay = replays.get(id);
         if (loop != null) {
             loop.stop("stopped on request");
+        } else if (replay != null) {
+            replay.stop("stopped on request");
         } else {
             store.finish(id, RunStatus.STOPPED, "stopped on request");
             RunLoop.publishFinished(publisher, id, run.get().currentStep, RunStatus.STOPPED, run.get().problemId);
@@ -149,6 +222,10 @@ public class RunService {
         RunLoop loop = active.get(reward.runId());
         if (loop != null) {
             loop.offer(reward);
+        }
+        ReplayLoop replay = replays.get(reward.runId());
+        if (replay != null) {
+            replay.offer(reward);
         }
     }
 

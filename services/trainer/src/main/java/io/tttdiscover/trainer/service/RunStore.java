@@ -28,7 +28,14 @@ public class RunStore implements CheckpointLookup {
 
     @Transactional
     public Run create(String id, RunConfig config, MaskSemantics maskSemantics) {
+        return create(id, config, maskSemantics, null);
+    }
+
+    /** A run that replays a recorded one ({@code replay} null: a live run). */
+    @Transactional
+    public Run create(String id, RunConfig config, MaskSemantics maskSemantics, Replay replay) {
         Run run = new Run();
+        run.replay = replay == null ? null : EventCodec.encode(replay);
         run.id = id;
         run.problemId = config.problemId();
         run.config = EventCodec.encode(config);
@@ -153,6 +160,18 @@ public class RunStore implements CheckpointLookup {
         saveCheckpoint(runId, metrics.step(), backend, checkpoint);
         update(runId, change);
         saveResumePoint(runId, next);
+    }
+
+    /**
+     * A replay's step is done, all at once: its metrics, the new policy version and the run's row. A replay keeps no
+     * resume point (it starts again instead).
+     */
+    @Transactional
+    public void commitReplayStep(String runId, StepMetrics metrics, String backend, PolicyCheckpoint checkpoint,
+                                 Consumer<Run> change) {
+        saveMetrics(runId, metrics);
+        saveCheckpoint(runId, metrics.step(), backend, checkpoint);
+        update(runId, change);
     }
 
     /** Writes the run's resume point (a step began, or more of its prompts went out). */

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The trainer's channels against a real (in-JVM, KRaft) Kafka broker instead of in-memory channels. */
 @QuarkusTest
 @TestProfile(RealBrokerTest.OverKafka.class)
-class RealBrokerTest {
+public class RealBrokerTest {
 
     public static class OverKafka implements QuarkusTestProfile {
         @Override
@@ -45,7 +45,8 @@ class RealBrokerTest {
             return Map.of(
                     "mp.messaging.incoming.rewards.connector", "smallrye-kafka",
                     "mp.messaging.outgoing.prompts.connector", "smallrye-kafka",
-                    "mp.messaging.outgoing.checkpoints.connector", "smallrye-kafka");
+                    "mp.messaging.outgoing.checkpoints.connector", "smallrye-kafka",
+                    "mp.messaging.outgoing.candidates.connector", "smallrye-kafka");
         }
 
         @Override

@@ -4,20 +4,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
-import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
-import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MalformedEventException;
 import io.tttdiscover.protocol.event.MaskSemantics;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
-import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.StepMetrics;
-import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
-import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.restassured.http.ContentType;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
@@ -25,7 +20,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The step loop end to end over in-memory channels and the real PostgreSQL. */
 @QuarkusTest
 class RunFlowTest {
-    private static final ProblemPack TOY = ProblemPack.load(Path.of("src/test/resources/problems"), "toy");
+    private static final ProblemPack TOY = ToyRewards.TOY;
 
     @Inject
     @Any
@@ -310,23 +304,8 @@ class RunFlowTest {
         }
     }
 
-    /** A reward as the evaluator would send it; runtime null = the candidate failed its tests. */
     private static RewardEvent reward(PromptEvent prompt, PolicyParameters policy, int sample, Double runtimeUs) {
-        List<Integer> parent = prompt.parent().choices();
-        List<Integer> choices = List.of((sample + prompt.group()) % 2, sample % 2);
-        List<Double> logprobs = ProgramSpacePolicy.logprobs(policy, parent, choices,
-                TOY.programSpace().available("cpu"));
-        String candidateId = prompt.promptId() + "-" + sample;
-        CandidateEvent candidate = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId, prompt.promptId(),
-                prompt.runId(), prompt.step(), prompt.group(), sample, "toy", prompt.parent().stateId(),
-                prompt.policyVersion(), "embedded",
-                TOY.programSpace().render(choices) + "\n# " + candidateId,
-                new TokenTrace(parent, choices, logprobs, null), "cpu", prompt.maskSemantics(),
-                System.currentTimeMillis());
-        boolean ok = runtimeUs != null;
-        return new RewardEvent(Event.CURRENT_SCHEMA, prompt.runId(), prompt.step(), prompt.group(), sample, "toy",
-                ok ? RewardStatus.OK : RewardStatus.INCORRECT, ok ? null : "mismatch",
-                ok ? 100.0 / runtimeUs : 0.0, runtimeUs, List.of(), null, List.of(), null, null, candidate);
+        return ToyRewards.reward(prompt, policy, sample, runtimeUs);
     }
 
     private List<PromptEvent> promptsOf(String runId) {
