@@ -153,6 +153,9 @@ public final class LocalStack implements AutoCloseable {
             if (service.equals("evaluator") && options.workers() != null) {
                 env.put("DISCOVER_EVALUATOR_WORKERS", options.workers().toString());
             }
+            if (service.equals("evaluator")) {
+                env.put("DISCOVER_EVALUATOR_PYTHON", PythonEnvironment.PYTHON);
+            }
             // A replica's preferred port is its first instance's, which may be taken only once that one is up.
             int port = name.equals(service) ? Ports.preferOrFree(DEFAULT_PORTS.get(service)) : Ports.free();
             QuarkusService instance = QuarkusService.start(ws, service, name, port, "384m", env);

@@ -13,11 +13,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The evaluator's harness needs {@code /usr/bin/python3} with torch. This checks it, installs Debian's packages
- * when it can (root with apt-get), and tells the device to evaluate on ("cuda" when torch sees a GPU, else "cpu").
+ * The evaluator's harness needs a Python with torch: {@code /usr/bin/python3}, or the one {@code DISCOVER_PYTHON} names
+ * (a GPU image's venv, say). This checks it, installs Debian's packages when it can (root with apt-get, the default
+ * Python only), and tells the device to evaluate on ("cuda" when torch sees a GPU, else "cpu").
  */
 public final class PythonEnvironment {
-    public static final String PYTHON = "/usr/bin/python3";
+    public static final String DEFAULT_PYTHON = "/usr/bin/python3";
+    public static final String PYTHON = pythonFrom(System.getenv("DISCOVER_PYTHON"));
+
+    static String pythonFrom(String configured) {
+        return configured == null || configured.isBlank() ? DEFAULT_PYTHON : configured;
+    }
     private static final List<String> PACKAGES = List.of("python3-torch", "python3-numpy", "python3-yaml");
     private static final String PROBE = "import torch, numpy, yaml; print('cuda' if torch.cuda.is_available() else 'cpu')";
 
@@ -56,7 +62,7 @@ public final class PythonEnvironment {
         }
         String install = "apt-get install -y " + String.join(" ", PACKAGES);
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+        if (!root || !Files.isExecutable(Path.of("/usr/bin/apt-get")) || !PYTHON.equals(DEFAULT_PYTHON)) {
             out.println("discover: " + PYTHON + " cannot import torch; run: sudo apt-get update && sudo " + install);
             return Optional.empty();
         }
