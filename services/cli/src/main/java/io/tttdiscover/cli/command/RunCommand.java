@@ -83,7 +83,8 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         String runTarget = target != null ? target : device.get();
-        StackOptions options = new StackOptions(dbUrl, workers, evaluators, Map.of(), Map.of());
+        StackOptions options = new StackOptions(dbUrl, workers, evaluators, Map.of(),
+                replicaGpus(runTarget, evaluators, device.get()));
         LocalStack stack = LocalStack.open(ws, out::println);
         AtomicBoolean interrupted = new AtomicBoolean();
         AtomicReference<RunWatcher> watching = new AtomicReference<>();
@@ -147,6 +148,22 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("\nrun " + runId + " could not be stopped (" + e.getMessage() + "); it stays RUNNING: "
                     + "./discover stop " + runId);
         }
+    }
+
+    /**
+     * On CUDA with several evaluator replicas, each is pinned to its own GPU (replica i to GPU i-1, as one evaluator
+     * per GPU on a cluster), unless CUDA_VISIBLE_DEVICES already narrows what this command sees.
+     */
+    static Map<String, Map<String, String>> replicaGpus(String runTarget, int evaluators, String device) {
+        if (!"cuda".equals(runTarget) || !"cuda".equals(device) || evaluators < 2
+                || System.getenv("CUDA_VISIBLE_DEVICES") != null) {
+            return Map.of();
+        }
+        Map<String, Map<String, String>> env = new java.util.HashMap<>();
+        for (int i = 1; i <= evaluators; i++) {
+            env.put(i == 1 ? "evaluator" : "evaluator-" + i, Map.of("CUDA_VISIBLE_DEVICES", Integer.toString(i - 1)));
+        }
+        return env;
     }
 
     Map<String, Object> request(String runTarget) {

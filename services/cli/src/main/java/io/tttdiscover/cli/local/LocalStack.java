@@ -146,6 +146,9 @@ public final class LocalStack implements AutoCloseable {
         for (String name : names) {
             String service = name.startsWith("evaluator") ? "evaluator" : name;
             Map<String, String> env = new HashMap<>(options.envOf(service));
+            if (!name.equals(service)) {
+                env.putAll(options.envByService().getOrDefault(name, Map.of()));
+            }
             env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
             if (service.equals("trainer")) {
                 env.put("DISCOVER_DB_URL", dbUrl);

@@ -13,7 +13,8 @@ import java.util.Map;
  *                     {@code evaluator-2}, {@code evaluator-3}, ...
  * @param serviceEnv   extra environment for every service (e.g. QUARKUS_LOG_LEVEL)
  * @param envByService extra environment for one service, by name (trainer, sampler, evaluator), applied after
- *                     {@code serviceEnv} (e.g. the sampler's DISCOVER_POLICY_BACKEND, the trainer's TINKER_BASE_URL)
+ *                     {@code serviceEnv} (e.g. the sampler's DISCOVER_POLICY_BACKEND, the trainer's TINKER_BASE_URL); an
+ *                     evaluator replica's own name ({@code evaluator-2}) adds to the {@code evaluator} entry
  */
 public record StackOptions(String dbUrl, Integer workers, int evaluators, Map<String, String> serviceEnv,
                            Map<String, Map<String, String>> envByService) {
