@@ -19,11 +19,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,22 +44,17 @@ public class TinkerPolicyBackend implements PolicyBackend {
 
     @Inject
     public TinkerPolicyBackend(
-            @ConfigProperty(name = "discover.tinker.base-url") Optional<String> baseUrl,
-            @ConfigProperty(name = "discover.tinker.api-key") Optional<String> apiKey,
-            @ConfigProperty(name = "discover.tinker.base-model", defaultValue = "openai/gpt-oss-120b") String baseModel,
-            @ConfigProperty(name = "discover.tinker.max-concurrency", defaultValue = "64") int maxConcurrency,
+            TinkerConfig config,
             @ConfigProperty(name = "discover.llm.phase1-max-tokens", defaultValue = "26000") int phase1MaxTokens,
             @ConfigProperty(name = "discover.llm.context-tokens", defaultValue = "32768") int contextTokens,
             @ConfigProperty(name = "discover.llm.reasoning-effort", defaultValue = "high") String reasoningEffort) {
-        this(TinkerSettings.defaults(
-                        URI.create(TinkerSettings.configured(baseUrl, "TINKER_BASE_URL", TinkerSettings.HOSTED)),
-                        TinkerSettings.configured(apiKey, "TINKER_API_KEY", null)),
-                baseModel, new SamplingSettings(phase1MaxTokens, contextTokens), reasoningEffort);
+        this(config.settings(), config.baseModel(), new SamplingSettings(phase1MaxTokens, contextTokens),
+                reasoningEffort);
     }
 
     public TinkerPolicyBackend(TinkerSettings settings, String baseModel, SamplingSettings sampling,
                                String reasoningEffort) {
-        this.client = new TinkerClient(settings, new JsonTinkerCodec());
+        this.client = new TinkerClient(settings);
         this.baseModel = baseModel;
         this.phase2 = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "tinker-phase2");
