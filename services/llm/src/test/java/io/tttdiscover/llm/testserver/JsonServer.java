@@ -44,6 +44,14 @@ public abstract class JsonServer implements AutoCloseable {
     });
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> injected = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The most requests this server was handling at one time. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     /** Nanoseconds spent inside the handler per request, for the overhead benchmark. */
     public final List<Long> handlerNanos = new CopyOnWriteArrayList<>();
 
@@ -97,6 +105,15 @@ public abstract class JsonServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            respond(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         String path = exchange.getRequestURI().getPath();
         byte[] raw = exchange.getRequestBody().readAllBytes();
