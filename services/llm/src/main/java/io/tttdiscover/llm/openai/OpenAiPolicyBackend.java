@@ -10,8 +10,8 @@ import io.tttdiscover.llm.http.Backoff;
 import io.tttdiscover.llm.http.HttpReply;
 import io.tttdiscover.llm.http.JsonPost;
 import io.tttdiscover.llm.sampling.Generation;
+import io.tttdiscover.llm.sampling.LlmConfig;
 import io.tttdiscover.llm.sampling.RolloutSampler;
-import io.tttdiscover.llm.sampling.SamplingSettings;
 import io.tttdiscover.llm.sampling.TokenSampler;
 import io.tttdiscover.llm.sampling.TwoPhaseSampler;
 import io.tttdiscover.protocol.event.CheckpointEvent;
@@ -67,13 +67,11 @@ public class OpenAiPolicyBackend implements PolicyBackend {
             @ConfigProperty(name = "discover.openai.max-concurrency", defaultValue = "64") int maxConcurrency,
             @ConfigProperty(name = "discover.openai.timeout-seconds", defaultValue = "900") int timeoutSeconds,
             @ConfigProperty(name = "discover.openai.max-retries", defaultValue = "5") int maxRetries,
-            @ConfigProperty(name = "discover.llm.phase1-max-tokens", defaultValue = "26000") int phase1MaxTokens,
-            @ConfigProperty(name = "discover.llm.context-tokens", defaultValue = "32768") int contextTokens,
-            @ConfigProperty(name = "discover.llm.reasoning-effort", defaultValue = "high") String reasoningEffort) {
+            LlmConfig llm) {
         this(new OpenAiSettings(URI.create(baseUrl), model, apiKey.filter(k -> !k.isBlank()).orElse(null),
                 OpenAiSettings.Dialect.valueOf(dialect.toUpperCase(Locale.ROOT)), maxConcurrency,
                 Duration.ofSeconds(timeoutSeconds), maxRetries, Duration.ofMillis(500),
-                new SamplingSettings(phase1MaxTokens, contextTokens), reasoningEffort));
+                llm.sampling(), llm.reasoningEffort(), llm.currentDate().orElse(null)));
     }
 
     public OpenAiPolicyBackend(OpenAiSettings settings) {
@@ -86,7 +84,7 @@ public class OpenAiPolicyBackend implements PolicyBackend {
         });
         HarmonyTokenizer tokenizer = new HarmonyTokenizer();
         this.rollouts = new RolloutSampler(
-                new HarmonyRenderer(tokenizer, settings.reasoningEffort(), HarmonyRenderer.DEFAULT_INSTRUCTIONS),
+                new HarmonyRenderer(tokenizer, settings.reasoningEffort(), settings.currentDate()),
                 new TwoPhaseSampler(tokenizer, settings.sampling(), phase2));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tttdiscover.llm.harmony.HarmonyRenderer;
 import io.tttdiscover.llm.harmony.HarmonyTokenizer;
 import io.tttdiscover.llm.sampling.Generation;
+import io.tttdiscover.llm.sampling.LlmConfig;
 import io.tttdiscover.llm.sampling.RolloutSampler;
 import io.tttdiscover.llm.sampling.SamplingSettings;
 import io.tttdiscover.llm.sampling.TwoPhaseSampler;
@@ -16,7 +17,6 @@ import io.tttdiscover.protocol.spi.Sample;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -43,17 +43,19 @@ public class TinkerPolicyBackend implements PolicyBackend {
     private volatile TinkerSampling base;
 
     @Inject
-    public TinkerPolicyBackend(
-            TinkerConfig config,
-            @ConfigProperty(name = "discover.llm.phase1-max-tokens", defaultValue = "26000") int phase1MaxTokens,
-            @ConfigProperty(name = "discover.llm.context-tokens", defaultValue = "32768") int contextTokens,
-            @ConfigProperty(name = "discover.llm.reasoning-effort", defaultValue = "high") String reasoningEffort) {
-        this(config.settings(), config.baseModel(), new SamplingSettings(phase1MaxTokens, contextTokens),
-                reasoningEffort);
+    public TinkerPolicyBackend(TinkerConfig config, LlmConfig llm) {
+        this(config.settings(), config.baseModel(), llm.sampling(),
+                new HarmonyRenderer(new HarmonyTokenizer(), llm.reasoningEffort(), llm.currentDate().orElse(null)));
+    }
+
+    /** The paper's rendering (reasoning high, today's date). */
+    public TinkerPolicyBackend(TinkerSettings settings, String baseModel, SamplingSettings sampling,
+                               String reasoningEffort) {
+        this(settings, baseModel, sampling, new HarmonyRenderer(new HarmonyTokenizer(), reasoningEffort, null));
     }
 
     public TinkerPolicyBackend(TinkerSettings settings, String baseModel, SamplingSettings sampling,
-                               String reasoningEffort) {
+                               HarmonyRenderer renderer) {
         this.client = new TinkerClient(settings);
         this.baseModel = baseModel;
         this.phase2 = Executors.newCachedThreadPool(r -> {
@@ -61,10 +63,7 @@ public class TinkerPolicyBackend implements PolicyBackend {
             t.setDaemon(true);
             return t;
         });
-        HarmonyTokenizer tokenizer = new HarmonyTokenizer();
-        this.rollouts = new RolloutSampler(
-                new HarmonyRenderer(tokenizer, reasoningEffort, HarmonyRenderer.DEFAULT_INSTRUCTIONS),
-                new TwoPhaseSampler(tokenizer, sampling, phase2));
+        this.rollouts = new RolloutSampler(renderer, new TwoPhaseSampler(renderer.tokenizer(), sampling, phase2));
     }
 
     @Override
