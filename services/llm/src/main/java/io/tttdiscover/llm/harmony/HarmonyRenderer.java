@@ -4,40 +4,39 @@ import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Turns a prompt event into what gpt-oss reads: the kernel prompt from the problem pack's template, wrapped in the
- * harmony chat format (system message with the reasoning effort, our instructions as the developer message, the prompt
- * as the user message), as token ids ending in {@code <|start|>assistant} so generation continues as the assistant.
+ * Turns a prompt event into what gpt-oss reads, exactly as the paper's renderer (tinker-cookbook's GptOssRenderer with
+ * the system prompt on, {@code gpt_oss_high_reasoning}) does: a system message (knowledge cutoff, current date,
+ * reasoning effort, valid channels), then ONE user message holding the whole problem prompt, no developer message, no
+ * newlines between messages, as token ids ending in {@code <|start|>assistant}. A warm start from the seed's
+ * checkpoint sees the token distribution it was trained on only with this exact layout.
  */
 public final class HarmonyRenderer {
-    public static final String DEFAULT_INSTRUCTIONS = """
-            You write fast, correct programs for the task the user describes. Think the problem through, then send \
-            your final message with the complete program in one ```python code block. Only the last ```python block \
-            of your final message is run.""";
-
-    private static final String SYSTEM = """
-            You are ChatGPT, a large language model trained by OpenAI.
-            Knowledge cutoff: 2024-06
-
-            Reasoning: %s
-
-            # Valid channels: analysis, commentary, final. Channel must be included for every message.""";
+    private static final String SYSTEM = "You are ChatGPT, a large language model trained by OpenAI.\n"
+            + "Knowledge cutoff: 2024-06\n"
+            + "Current date: %s\n\n"
+            + "Reasoning: %s\n\n"
+            + "# Valid channels: analysis, commentary, final. Channel must be included for every message.";
 
     private final HarmonyTokenizer tokenizer;
     private final String reasoningEffort;
-    private final String instructions;
+    private final LocalDate currentDate;
 
-    public HarmonyRenderer(HarmonyTokenizer tokenizer, String reasoningEffort, String instructions) {
+    /** @param currentDate the system message's date; null for the day of rendering (as the reference does) */
+    public HarmonyRenderer(HarmonyTokenizer tokenizer, String reasoningEffort, LocalDate currentDate) {
         this.tokenizer = tokenizer;
         this.reasoningEffort = reasoningEffort;
-        this.instructions = instructions;
+        this.currentDate = currentDate;
     }
 
-    /** The paper's setting: reasoning effort high, our default instructions. */
+    /** The paper's setting: reasoning effort high, today's date. */
     public HarmonyRenderer(HarmonyTokenizer tokenizer) {
-        this(tokenizer, "high", DEFAULT_INSTRUCTIONS);
+        this(tokenizer, "high", null);
     }
 
     public HarmonyTokenizer tokenizer() {
@@ -53,13 +52,17 @@ public final class HarmonyRenderer {
     public List<Integer> renderConversation(String user) {
         return new HarmonyTokenizer.Builder(tokenizer)
                 .special(HarmonyTokenizer.START).text("system").special(HarmonyTokenizer.MESSAGE)
-                .text(String.format(SYSTEM, reasoningEffort)).special(HarmonyTokenizer.END)
-                .special(HarmonyTokenizer.START).text("developer").special(HarmonyTokenizer.MESSAGE)
-                .text("# Instructions\n\n" + instructions).special(HarmonyTokenizer.END)
+                .text(systemMessage()).special(HarmonyTokenizer.END)
                 .special(HarmonyTokenizer.START).text("user").special(HarmonyTokenizer.MESSAGE)
                 .text(user).special(HarmonyTokenizer.END)
                 .special(HarmonyTokenizer.START).text("assistant")
                 .build();
+    }
+
+    /** The system message's text, with the fixed date or today's. */
+    public String systemMessage() {
+        LocalDate date = currentDate != null ? currentDate : LocalDate.now();
+        return String.format(Locale.ROOT, SYSTEM, date.format(DateTimeFormatter.ISO_LOCAL_DATE), reasoningEffort);
     }
 
     /**

@@ -10,8 +10,8 @@ import io.tttdiscover.llm.http.Backoff;
 import io.tttdiscover.llm.http.HttpReply;
 import io.tttdiscover.llm.http.JsonPost;
 import io.tttdiscover.llm.sampling.Generation;
+import io.tttdiscover.llm.sampling.LlmConfig;
 import io.tttdiscover.llm.sampling.RolloutSampler;
-import io.tttdiscover.llm.sampling.SamplingSettings;
 import io.tttdiscover.llm.sampling.TokenSampler;
 import io.tttdiscover.llm.sampling.TwoPhaseSampler;
 import io.tttdiscover.protocol.event.CheckpointEvent;
@@ -54,6 +54,7 @@ public class OpenAiPolicyBackend implements PolicyBackend {
     private final RolloutSampler rollouts;
     private final ExecutorService phase2;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private volatile boolean versionedAdapters;
 
     private record Loaded(long version, String model) {
     }
@@ -67,13 +68,11 @@ public class OpenAiPolicyBackend implements PolicyBackend {
             @ConfigProperty(name = "discover.openai.max-concurrency", defaultValue = "64") int maxConcurrency,
             @ConfigProperty(name = "discover.openai.timeout-seconds", defaultValue = "900") int timeoutSeconds,
             @ConfigProperty(name = "discover.openai.max-retries", defaultValue = "5") int maxRetries,
-            @ConfigProperty(name = "discover.llm.phase1-max-tokens", defaultValue = "26000") int phase1MaxTokens,
-            @ConfigProperty(name = "discover.llm.context-tokens", defaultValue = "32768") int contextTokens,
-            @ConfigProperty(name = "discover.llm.reasoning-effort", defaultValue = "high") String reasoningEffort) {
+            LlmConfig llm) {
         this(new OpenAiSettings(URI.create(baseUrl), model, apiKey.filter(k -> !k.isBlank()).orElse(null),
                 OpenAiSettings.Dialect.valueOf(dialect.toUpperCase(Locale.ROOT)), maxConcurrency,
                 Duration.ofSeconds(timeoutSeconds), maxRetries, Duration.ofMillis(500),
-                new SamplingSettings(phase1MaxTokens, contextTokens), reasoningEffort));
+                llm.sampling(), llm.reasoningEffort(), llm.currentDate().orElse(null)));
     }
 
     public OpenAiPolicyBackend(OpenAiSettings settings) {
@@ -86,7 +85,7 @@ public class OpenAiPolicyBackend implements PolicyBackend {
         });
         HarmonyTokenizer tokenizer = new HarmonyTokenizer();
         this.rollouts = new RolloutSampler(
-                new HarmonyRenderer(tokenizer, settings.reasoningEffort(), HarmonyRenderer.DEFAULT_INSTRUCTIONS),
+                new HarmonyRenderer(tokenizer, settings.reasoningEffort(), settings.currentDate()),
                 new TwoPhaseSampler(tokenizer, settings.sampling(), phase2));
     }
 
@@ -107,11 +106,7 @@ public class OpenAiPolicyBackend implements PolicyBackend {
         }
         String adapter = adapterName(checkpoint.runId());
         if (settings.dialect() == OpenAiSettings.Dialect.VLLM) {
-            ObjectNode body = JSON.createObjectNode()
-                    .put("lora_name", adapter)
-                    .put("lora_path", checkpoint.weightsUri())
-                    .put("load_inplace", true);
-            post("/v1/load_lora_adapter", body);
+            adapter = loadVllm(adapter, checkpoint, current);
         } else {
             // SGLang has no in-place reload: drop the run's previous adapter first.
             if (current != null && adapter.equals(current.model())) {
@@ -124,6 +119,35 @@ public class OpenAiPolicyBackend implements PolicyBackend {
         loaded.put(checkpoint.runId(), new Loaded(checkpoint.policyVersion(), adapter));
         LOG.infof("run %s: adapter %s now at version %d (%s)", checkpoint.runId(), adapter,
                 checkpoint.policyVersion(), checkpoint.weightsUri());
+    }
+
+    /**
+     * Hot-swaps the run's adapter in place ({@code load_inplace}). A vLLM without {@code load_inplace} ignores the
+     * field and refuses to reload a loaded name (400): from then on each version is loaded under its own name and the
+     * previous one unloaded.
+     */
+    private String loadVllm(String adapter, CheckpointEvent checkpoint, Loaded current) {
+        if (!versionedAdapters) {
+            try {
+                post("/v1/load_lora_adapter", JSON.createObjectNode().put("lora_name", adapter)
+                        .put("lora_path", checkpoint.weightsUri()).put("load_inplace", true));
+                return adapter;
+            } catch (BackendUnavailableException e) {
+                if (!String.valueOf(e.getMessage()).contains("already been loaded")) {
+                    throw e;
+                }
+                versionedAdapters = true;
+                LOG.warnf("this vLLM cannot reload an adapter in place (no load_inplace): loading each version "
+                        + "under its own name");
+            }
+        }
+        String named = adapter + "-v" + checkpoint.policyVersion();
+        post("/v1/load_lora_adapter", JSON.createObjectNode().put("lora_name", named)
+                .put("lora_path", checkpoint.weightsUri()));
+        if (current != null && !current.model().equals(settings.model()) && !current.model().equals(named)) {
+            post("/v1/unload_lora_adapter", JSON.createObjectNode().put("lora_name", current.model()));
+        }
+        return named;
     }
 
     @Override
@@ -171,9 +195,18 @@ public class OpenAiPolicyBackend implements PolicyBackend {
         for (JsonNode choice : reply.path("choices")) {
             int index = choice.has("index") ? choice.get("index").asInt() : next;
             next++;
+            if (!choice.path("token_ids").isArray()) {
+                // An older vLLM ignores return_token_ids silently; re-tokenizing the text would not give the ids.
+                throw new BackendUnavailableException("/v1/completions returned no token_ids: this vLLM ignores "
+                        + "return_token_ids; run a vLLM that supports it");
+            }
             List<Integer> tokens = intList(choice.path("token_ids"));
             List<Double> logprobs = new ArrayList<>();
             choice.path("logprobs").path("token_logprobs").forEach(x -> logprobs.add(x.asDouble()));
+            if (logprobs.size() != tokens.size()) {
+                throw new BackendUnavailableException("/v1/completions returned " + tokens.size() + " token_ids but "
+                        + logprobs.size() + " token_logprobs (is logprobs: 0 honoured?)");
+            }
             out[index] = new Generation(tokens, logprobs, "stop".equals(choice.path("finish_reason").asText()));
         }
         return complete(out);

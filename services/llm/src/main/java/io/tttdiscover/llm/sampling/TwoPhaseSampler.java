@@ -12,17 +12,22 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Two-phase sampling: phase 1 may think up to {@code phase1MaxTokens - prompt length}. A rollout still thinking then
- * gets a forced hand-over (an "out of thinking tokens" line and the header of a final-channel message) as prefill
- * tokens with logprob 0 and mask 0, and phase 2 samples its answer in what is left of the context. A rollout cut off
- * while already answering simply continues.
+ * Two-phase sampling as the paper's code does it: phase 1 may think up to {@code phase1MaxTokens - prompt length}. A
+ * rollout still thinking then gets a forced hand-over (a blank line, an "out of thinking tokens" line, {@code <|end|>}
+ * unless phase 1 already ended with one, and the header of a final-channel message) as prefill tokens with logprob 0
+ * and mask 0, and phase 2 samples its answer in what is left of the context less a 50-token safety margin. A rollout
+ * cut off while already answering simply continues.
  */
 public final class TwoPhaseSampler {
-    public static final String OUT_OF_THINKING = "... okay, I am out of thinking tokens. I need to send my final message now.";
+    public static final String OUT_OF_THINKING =
+            "\n\n... okay, I am out of thinking tokens. I need to send my final message now.";
+    /** Tokens kept free below the context limit in phase 2. */
+    public static final int CONTEXT_MARGIN = 50;
 
     private final HarmonyParser parser;
     private final SamplingSettings settings;
     private final List<Integer> handOver;
+    private final List<Integer> handOverAfterEnd;
     private final Executor executor;
 
     /** @param executor runs the phase-2 requests of one prompt side by side */
@@ -35,11 +40,17 @@ public final class TwoPhaseSampler {
                 .special(HarmonyTokenizer.END).special(HarmonyTokenizer.START).text("assistant")
                 .special(HarmonyTokenizer.CHANNEL).text("final").special(HarmonyTokenizer.MESSAGE)
                 .build();
+        this.handOverAfterEnd = new HarmonyTokenizer.Builder(tokenizer)
+                .text(OUT_OF_THINKING)
+                .special(HarmonyTokenizer.START).text("assistant")
+                .special(HarmonyTokenizer.CHANNEL).text("final").special(HarmonyTokenizer.MESSAGE)
+                .build();
     }
 
-    /** The forced prefill tokens appended before phase 2. */
-    public List<Integer> handOverTokens() {
-        return handOver;
+    /** The forced prefill tokens appended before phase 2, after phase-1 tokens that end as given. */
+    public List<Integer> handOverTokens(List<Integer> phase1) {
+        boolean endedWithEnd = !phase1.isEmpty() && phase1.get(phase1.size() - 1) == HarmonyTokenizer.END;
+        return endedWithEnd ? handOverAfterEnd : handOver;
     }
 
     /** {@code n} rollouts of one rendered prompt, as traces (prompt, completion, logprobs, mask). */
@@ -69,12 +80,12 @@ public final class TwoPhaseSampler {
     }
 
     private TokenTrace continueRollout(TokenSampler sampler, List<Integer> prompt, Generation first, Long seed) {
-        List<Integer> prefill = parser.inFinalChannel(first.tokens()) ? List.of() : handOver;
+        List<Integer> prefill = parser.inFinalChannel(first.tokens()) ? List.of() : handOverTokens(first.tokens());
         List<Integer> soFar = new ArrayList<>(prompt.size() + first.tokens().size() + prefill.size());
         soFar.addAll(prompt);
         soFar.addAll(first.tokens());
         soFar.addAll(prefill);
-        int budget = settings.contextTokens() - soFar.size();
+        int budget = settings.contextTokens() - soFar.size() - CONTEXT_MARGIN;
         if (budget <= 0) {
             return trace(prompt, first, prefill, null);
         }

@@ -3,6 +3,7 @@ package io.tttdiscover.llm.tinker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.Zstd;
 import io.tttdiscover.llm.http.Backoff;
 import io.tttdiscover.llm.http.HttpReply;
 import io.tttdiscover.llm.http.JsonPost;
@@ -11,6 +12,9 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,31 +25,71 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Tinker wire protocol, shared by the sampling and training backends: one session (created on first use, kept
- * alive by a heartbeat), requests with an API key and an idempotency key, and futures polled through
- * {@code retrieve_future} with the SDK's retry rules.
+ * The Tinker wire protocol, shared by the sampling and training backends: the server's client config (which decides
+ * the wire format), one session (created on first use, kept alive by a heartbeat), requests with an API key and an
+ * idempotency key, and futures long-polled through {@code retrieve_future} with the SDK's retry rules.
  */
 public final class TinkerClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TinkerClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BARE_400_ATTEMPTS = 3;
+    private static final String JSON_TYPE = "application/json";
+    /** A submission answers at once with a future; this only bounds uploading a large forward_backward. */
+    private static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(5);
 
     private final TinkerSettings settings;
-    private final TinkerCodec codec;
     private final JsonPost http;
     private final AtomicInteger modelSeq = new AtomicInteger();
     private final AtomicInteger samplingSessionSeq = new AtomicInteger();
+    private volatile WireFormat wireFormat;
+    private volatile boolean compressForwardBackward;
     private String sessionId;
     private ScheduledExecutorService heartbeat;
 
-    public TinkerClient(TinkerSettings settings, TinkerCodec codec) {
+    public TinkerClient(TinkerSettings settings) {
         this.settings = settings;
-        this.codec = codec;
         this.http = new JsonPost(Duration.ofSeconds(10), settings.maxConcurrency());
     }
 
     public static ObjectNode object() {
         return JSON.createObjectNode();
+    }
+
+    /**
+     * The wire format spoken: the configured one, or, for {@code auto}, what {@code /api/v1/client/config} says (SDK
+     * 0.25's protobuf unless the server's flags ask for JSON; a server without the endpoint gets protobuf too).
+     */
+    public synchronized WireFormat wireFormat() {
+        if (wireFormat == null) {
+            wireFormat = settings.wireFormat() == WireFormat.AUTO ? askClientConfig() : settings.wireFormat();
+        }
+        return wireFormat;
+    }
+
+    private WireFormat askClientConfig() {
+        ObjectNode body = object().put("sdk_version", WireFormat.PROTOBUF.sdkVersion());
+        try {
+            HttpReply reply = http.post(endpoint("client/config"), authHeaders(), JSON_TYPE, bytes(body),
+                    Duration.ofSeconds(30));
+            if (!reply.ok()) {
+                LOG.infof("client/config: HTTP %d; speaking SDK %s (protobuf forward_backward)", reply.status(),
+                        WireFormat.PROTOBUF.sdkVersion());
+                return WireFormat.PROTOBUF;
+            }
+            JsonNode flags = decode(reply.body());
+            compressForwardBackward = flags.path("proto_compress_fwdbwd").asBoolean(false);
+            // SDKs up to 0.24 sent forward_backward as protobuf only when the server set this flag.
+            WireFormat chosen = flags.has("proto_write_fwdbwd") && !flags.get("proto_write_fwdbwd").asBoolean()
+                    ? WireFormat.JSON : WireFormat.PROTOBUF;
+            LOG.infof("client/config: forward_backward as %s%s", chosen, compressForwardBackward ? " (zstd)" : "");
+            return chosen;
+        } catch (IOException e) {
+            LOG.infof("client/config unreachable (%s); speaking SDK %s", e, WireFormat.PROTOBUF.sdkVersion());
+            return WireFormat.PROTOBUF;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted asking " + settings.baseUrl() + " for its config", e);
+        }
     }
 
     /** The session id, creating the session and starting its heartbeat on first use. */
@@ -54,7 +98,7 @@ public final class TinkerClient implements AutoCloseable {
             ObjectNode body = object();
             body.putArray("tags");
             body.putObject("user_metadata");
-            body.put("sdk_version", settings.sdkVersion());
+            body.put("sdk_version", wireFormat().sdkVersion());
             body.put("type", "create_session");
             sessionId = request("create_session", body, Map.of()).path("session_id").asText(null);
             if (sessionId == null) {
@@ -67,7 +111,8 @@ public final class TinkerClient implements AutoCloseable {
             });
             long every = settings.heartbeatInterval().toMillis();
             heartbeat.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
-            LOG.infof("Tinker session %s at %s", sessionId, settings.baseUrl());
+            LOG.infof("Tinker session %s at %s (SDK %s dialect)", sessionId, settings.baseUrl(),
+                    wireFormat().sdkVersion());
         }
         return sessionId;
     }
@@ -84,47 +129,116 @@ public final class TinkerClient implements AutoCloseable {
 
     /**
      * POSTs {@code /api/v1/<operation>} and returns its result: directly, or, when the server answers with a future
-     * ({@code request_id}), after polling it. A future whose promise is gone (410) is submitted again.
+     * ({@code request_id}), after long-polling it.
+     *
+     * @throws FutureGoneException when the server lost the future (410); the caller decides whether to submit again
      */
     public JsonNode request(String operation, ObjectNode body, Map<String, String> extraHeaders) {
         long deadline = System.nanoTime() + settings.futureTimeout().toNanos();
-        for (int submission = 0; ; submission++) {
-            Map<String, String> headers = new HashMap<>(extraHeaders);
-            headers.put("X-Idempotency-Key", UUID.randomUUID().toString());
-            HttpReply reply = exchange(operation, body, headers, settings.futureTimeout(), deadline);
-            JsonNode answer = result(operation, reply);
-            if (!answer.hasNonNull("request_id")) {
-                return answer;
+        JsonNode answer = submit(operation, body, extraHeaders, deadline);
+        if (!answer.hasNonNull("request_id")) {
+            return answer;
+        }
+        return poll(operation, answer.get("request_id").asText(), deadline);
+    }
+
+    private JsonNode submit(String operation, ObjectNode body, Map<String, String> extraHeaders, long deadline) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        headers.put("X-Idempotency-Key", UUID.randomUUID().toString());
+        boolean switched = false;
+        while (true) {
+            HttpReply reply = exchange(operation, body, headers, deadline);
+            if (reply.status() == 415 && operation.equals("forward_backward") && !switched) {
+                // The server wants the other format (TuFT answers JSON forward_backward with 415).
+                switched = true;
+                synchronized (this) {
+                    wireFormat = wireFormat.other();
+                }
+                LOG.warnf("forward_backward: HTTP 415, switching to %s", wireFormat);
+                continue;
             }
-            JsonNode polled = poll(operation, answer.get("request_id").asText(), deadline);
-            if (polled != null) {
-                return polled;
+            if (reply.status() == 410) {
+                throw new FutureGoneException(operation + ": the server answered 410 to the submission");
             }
-            if (submission >= settings.maxRetries()) {
-                throw new TinkerException("server", operation + ": future gone (410) " + (submission + 1)
-                        + " times", null);
-            }
-            LOG.warnf("%s: future gone (410), submitting again", operation);
+            return result(operation, reply);
         }
     }
 
-    /** The future's result; null when the server lost it (410) and the request must be submitted again. */
+    /**
+     * Long-polls a future until it resolves. A poll the server holds past our HTTP timeout is simply polled again
+     * (self-hosted servers keep one open for 120-300 s); connection errors and 5xx are retried without a count, with
+     * a bounded backoff, until {@code unreachableLimit} passes without any answer; the whole wait is bounded by the
+     * operation's deadline.
+     */
     private JsonNode poll(String operation, String requestId, long deadline) {
         ObjectNode body = object();
         body.put("request_id", requestId);
         body.put("allow_metadata_only", false);
-        Duration httpTimeout = settings.pollTimeout().plusSeconds(15);
+        byte[] bytes = bytes(body);
+        URI uri = endpoint("retrieve_future");
+        Map<String, String> headers = authHeaders();
+        headers.put("Accept", JSON_TYPE);
+        Backoff backoff = new Backoff(settings.backoff(), settings.maxBackoff());
+        long lastAnswer = System.nanoTime();
+        long billingUntil = 0;
+        int failures = 0;
+        int bare400 = 0;
+        String last = "no answer yet";
         while (true) {
             if (System.nanoTime() > deadline) {
                 throw new TinkerException("server", operation + ": future " + requestId + " not done after "
-                        + settings.futureTimeout(), null);
+                        + settings.futureTimeout() + " (" + last + ")", null);
             }
-            HttpReply reply = exchange("retrieve_future", body, Map.of(), httpTimeout, deadline);
-            if (reply.status() == 408) {
+            HttpReply reply;
+            try {
+                reply = http.post(uri, headers, JSON_TYPE, bytes, settings.pollTimeout());
+            } catch (HttpTimeoutException e) {
+                if (!(e instanceof HttpConnectTimeoutException)) {
+                    // The server held the poll open longer than we wait: it is alive, the operation still running.
+                    lastAnswer = System.nanoTime();
+                    failures = 0;
+                    last = "poll held past " + settings.pollTimeout();
+                    continue;
+                }
+                last = e.toString();
+                failures = unreachable(operation, lastAnswer, last, e, backoff, failures);
+                continue;
+            } catch (IOException e) {
+                last = e.toString();
+                failures = unreachable(operation, lastAnswer, last, e, backoff, failures);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendUnavailableException("interrupted polling " + uri, e);
+            }
+            int status = reply.status();
+            last = "HTTP " + status;
+            if (status >= 500) {
+                failures = unreachable(operation, lastAnswer, last + " " + abbreviate(reply.text()), null, backoff,
+                        failures);
                 continue;
             }
-            if (reply.status() == 410) {
-                return null;
+            lastAnswer = System.nanoTime();
+            failures = 0;
+            if (status == 408) {
+                continue;
+            }
+            if (status == 410) {
+                throw new FutureGoneException(operation + ": future " + requestId + " is gone (410)");
+            }
+            if (status == 429 || status == 409) {
+                backoff.sleep(0);
+                continue;
+            }
+            if (status == 402) {
+                billingUntil = billingUntil == 0 ? System.nanoTime() + settings.billingPause().toNanos() : billingUntil;
+                if (System.nanoTime() < billingUntil) {
+                    backoff.sleep(3);
+                    continue;
+                }
+            }
+            if (status == 400 && ++bare400 < BARE_400_ATTEMPTS && !hasCategory(reply)) {
+                continue;
             }
             JsonNode answer = result(operation, reply);
             if ("try_again".equals(answer.path("type").asText())) {
@@ -134,9 +248,21 @@ public final class TinkerClient implements AutoCloseable {
         }
     }
 
+    /** One more poll that got no answer: wait (bounded), or give up once the server has been silent too long. */
+    private int unreachable(String operation, long lastAnswer, String what, Throwable cause, Backoff backoff,
+                            int failures) {
+        if (System.nanoTime() - lastAnswer > settings.unreachableLimit().toNanos()) {
+            throw new TinkerException("transport", operation + ": no answer from " + settings.baseUrl() + " for "
+                    + settings.unreachableLimit() + ": " + what, cause);
+        }
+        LOG.debugf("%s: polling again after %s", operation, what);
+        backoff.sleep(failures);
+        return failures + 1;
+    }
+
     /** A final reply's body as a result, or the failure it reports. */
-    private JsonNode result(String operation, HttpReply reply) {
-        JsonNode answer = codec.decode(operation, reply.body());
+    private static JsonNode result(String operation, HttpReply reply) {
+        JsonNode answer = decode(reply.body());
         if (!reply.ok()) {
             throw new TinkerException(reply.status() >= 500 ? "server" : "user",
                     operation + " failed: HTTP " + reply.status() + " " + abbreviate(reply.text()), null);
@@ -150,20 +276,12 @@ public final class TinkerClient implements AutoCloseable {
     }
 
     /**
-     * One POST with the transport retries: 5xx and 408 again at once (408 is "still pending" while polling and goes
-     * back to the caller), 429 and connection failures after a growing wait, a bare 400 up to 3 times, 402 (billing
-     * pause) for a bounded time. Returns 2xx, 408 (polls only), 410, or another final status.
+     * One submission with the transport retries: 5xx, 408 and 409 again (up to {@code maxRetries}), 429 and
+     * connection failures after a growing wait, a bare 400 up to 3 times, 402 (billing pause) for a bounded time.
+     * Returns 2xx, 410, 415 or another final status.
      */
-    private HttpReply exchange(String operation, ObjectNode body, Map<String, String> extraHeaders,
-                               Duration timeout, long deadline) {
+    private HttpReply exchange(String operation, ObjectNode body, Map<String, String> extraHeaders, long deadline) {
         URI uri = endpoint(operation);
-        Map<String, String> headers = new HashMap<>(extraHeaders);
-        headers.put("Accept", codec.accept());
-        if (settings.apiKey() != null) {
-            headers.put("X-API-Key", settings.apiKey());
-        }
-        byte[] bytes = codec.encode(operation, body);
-        boolean polling = operation.equals("retrieve_future");
         Backoff backoff = new Backoff(settings.backoff(), settings.maxBackoff());
         long billingUntil = 0;
         int failures = 0;
@@ -172,10 +290,25 @@ public final class TinkerClient implements AutoCloseable {
         String last;
         Throwable cause = null;
         while (true) {
+            Map<String, String> headers = authHeaders();
+            headers.putAll(extraHeaders);
+            headers.put("Accept", JSON_TYPE);
+            String contentType = JSON_TYPE;
+            byte[] bytes;
+            if (operation.equals("forward_backward") && wireFormat() == WireFormat.PROTOBUF) {
+                contentType = ForwardBackwardProto.CONTENT_TYPE;
+                bytes = ForwardBackwardProto.encode(body);
+                if (compressForwardBackward) {
+                    bytes = Zstd.compress(bytes);
+                    headers.put("Content-Encoding", "zstd");
+                }
+            } else {
+                bytes = bytes(body);
+            }
             try {
-                HttpReply reply = http.post(uri, headers, codec.contentType(), bytes, timeout);
+                HttpReply reply = http.post(uri, headers, contentType, bytes, SUBMIT_TIMEOUT);
                 int status = reply.status();
-                if (status < 400 || status == 410 || (status == 408 && polling)) {
+                if (status < 400 || status == 410 || status == 415) {
                     return reply;
                 }
                 last = "HTTP " + status + " " + abbreviate(reply.text());
@@ -193,10 +326,11 @@ public final class TinkerClient implements AutoCloseable {
                     if (++bare400 >= BARE_400_ATTEMPTS || hasCategory(reply)) {
                         return reply;
                     }
-                } else if (status >= 500 || status == 408) {
+                } else if (status >= 500 || status == 408 || status == 409) {
                     if (++failures > settings.maxRetries()) {
                         return reply;
                     }
+                    backoff.sleep(failures - 1);
                 } else {
                     return reply;
                 }
@@ -220,9 +354,8 @@ public final class TinkerClient implements AutoCloseable {
     }
 
     /** A 400 that names its category is a real user error, not a transient one. */
-    private boolean hasCategory(HttpReply reply) {
-        JsonNode body = codec.decode("error", reply.body());
-        return body.hasNonNull("category");
+    private static boolean hasCategory(HttpReply reply) {
+        return decode(reply.body()).hasNonNull("category");
     }
 
     private void beat() {
@@ -230,9 +363,8 @@ public final class TinkerClient implements AutoCloseable {
             ObjectNode body = object();
             body.put("session_id", sessionId);
             body.put("type", "session_heartbeat");
-            HttpReply reply = http.post(endpoint("session_heartbeat"),
-                    settings.apiKey() == null ? Map.of() : Map.of("X-API-Key", settings.apiKey()),
-                    codec.contentType(), codec.encode("session_heartbeat", body), Duration.ofSeconds(10));
+            HttpReply reply = http.post(endpoint("session_heartbeat"), authHeaders(), JSON_TYPE, bytes(body),
+                    Duration.ofSeconds(10));
             if (!reply.ok()) {
                 LOG.warnf("session heartbeat: HTTP %d", reply.status());
             }
@@ -243,9 +375,33 @@ public final class TinkerClient implements AutoCloseable {
         }
     }
 
+    private Map<String, String> authHeaders() {
+        Map<String, String> headers = new HashMap<>();
+        if (settings.apiKey() != null) {
+            headers.put("X-API-Key", settings.apiKey());
+        }
+        return headers;
+    }
+
     private URI endpoint(String operation) {
         String base = settings.baseUrl().toString();
         return URI.create(base + (base.endsWith("/") ? "" : "/") + "api/v1/" + operation);
+    }
+
+    private static byte[] bytes(ObjectNode body) {
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static JsonNode decode(byte[] body) {
+        if (body.length == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("error", new String(body, StandardCharsets.UTF_8))
+                    .put("category", "unknown");
+        }
     }
 
     private static String abbreviate(String s) {

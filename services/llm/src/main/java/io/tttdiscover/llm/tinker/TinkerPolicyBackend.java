@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tttdiscover.llm.harmony.HarmonyRenderer;
 import io.tttdiscover.llm.harmony.HarmonyTokenizer;
 import io.tttdiscover.llm.sampling.Generation;
+import io.tttdiscover.llm.sampling.LlmConfig;
 import io.tttdiscover.llm.sampling.RolloutSampler;
 import io.tttdiscover.llm.sampling.SamplingSettings;
 import io.tttdiscover.llm.sampling.TwoPhaseSampler;
@@ -16,14 +17,11 @@ import io.tttdiscover.protocol.spi.Sample;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,33 +43,27 @@ public class TinkerPolicyBackend implements PolicyBackend {
     private volatile TinkerSampling base;
 
     @Inject
-    public TinkerPolicyBackend(
-            @ConfigProperty(name = "discover.tinker.base-url") Optional<String> baseUrl,
-            @ConfigProperty(name = "discover.tinker.api-key") Optional<String> apiKey,
-            @ConfigProperty(name = "discover.tinker.base-model", defaultValue = "openai/gpt-oss-120b") String baseModel,
-            @ConfigProperty(name = "discover.tinker.max-concurrency", defaultValue = "64") int maxConcurrency,
-            @ConfigProperty(name = "discover.llm.phase1-max-tokens", defaultValue = "26000") int phase1MaxTokens,
-            @ConfigProperty(name = "discover.llm.context-tokens", defaultValue = "32768") int contextTokens,
-            @ConfigProperty(name = "discover.llm.reasoning-effort", defaultValue = "high") String reasoningEffort) {
-        this(TinkerSettings.defaults(
-                        URI.create(TinkerSettings.configured(baseUrl, "TINKER_BASE_URL", TinkerSettings.HOSTED)),
-                        TinkerSettings.configured(apiKey, "TINKER_API_KEY", null)),
-                baseModel, new SamplingSettings(phase1MaxTokens, contextTokens), reasoningEffort);
+    public TinkerPolicyBackend(TinkerConfig config, LlmConfig llm) {
+        this(config.settings(), config.baseModel(), llm.sampling(),
+                new HarmonyRenderer(new HarmonyTokenizer(), llm.reasoningEffort(), llm.currentDate().orElse(null)));
+    }
+
+    /** The paper's rendering (reasoning high, today's date). */
+    public TinkerPolicyBackend(TinkerSettings settings, String baseModel, SamplingSettings sampling,
+                               String reasoningEffort) {
+        this(settings, baseModel, sampling, new HarmonyRenderer(new HarmonyTokenizer(), reasoningEffort, null));
     }
 
     public TinkerPolicyBackend(TinkerSettings settings, String baseModel, SamplingSettings sampling,
-                               String reasoningEffort) {
-        this.client = new TinkerClient(settings, new JsonTinkerCodec());
+                               HarmonyRenderer renderer) {
+        this.client = new TinkerClient(settings);
         this.baseModel = baseModel;
         this.phase2 = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "tinker-phase2");
             t.setDaemon(true);
             return t;
         });
-        HarmonyTokenizer tokenizer = new HarmonyTokenizer();
-        this.rollouts = new RolloutSampler(
-                new HarmonyRenderer(tokenizer, reasoningEffort, HarmonyRenderer.DEFAULT_INSTRUCTIONS),
-                new TwoPhaseSampler(tokenizer, sampling, phase2));
+        this.rollouts = new RolloutSampler(renderer, new TwoPhaseSampler(renderer.tokenizer(), sampling, phase2));
     }
 
     @Override

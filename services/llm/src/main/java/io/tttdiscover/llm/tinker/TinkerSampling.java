@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tttdiscover.llm.sampling.Generation;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** One sampling session (a sampler checkpoint or the base model) and its asample calls. */
 final class TinkerSampling {
+    private static final Logger LOG = Logger.getLogger(TinkerSampling.class);
+    private static final int RESUBMISSIONS = 3;
     private static final Map<String, String> BACKPRESSURE = Map.of("X-Tinker-Sampling-Backpressure", "1");
 
     private final TinkerClient client;
@@ -56,8 +59,21 @@ final class TinkerSampling {
     }
 
     List<Generation> generate(List<Integer> prompt, int n, int maxTokens, Long seed) {
-        ObjectNode body = request(prompt, n, maxTokens, seed, false);
-        return TinkerPolicyBackend.generations(client.request("asample", body, BACKPRESSURE));
+        return TinkerPolicyBackend.generations(sample(prompt, n, maxTokens, seed, false));
+    }
+
+    /** One asample; a lost future (410) is submitted again with a new seq_id, as the SDK does for sampling only. */
+    private JsonNode sample(List<Integer> tokens, int n, int maxTokens, Long seed, boolean promptLogprobs) {
+        for (int submission = 1; ; submission++) {
+            try {
+                return client.request("asample", request(tokens, n, maxTokens, seed, promptLogprobs), BACKPRESSURE);
+            } catch (FutureGoneException e) {
+                if (submission >= RESUBMISSIONS) {
+                    throw e;
+                }
+                LOG.warnf("asample: %s; submitting again with a new seq_id", e.getMessage());
+            }
+        }
     }
 
     /**
@@ -65,7 +81,11 @@ final class TinkerSampling {
      * has no context and is null.
      */
     List<Double> promptLogprobs(List<Integer> tokens) {
-        JsonNode result = client.request("asample", request(tokens, 1, 1, null, true), BACKPRESSURE);
+        JsonNode result = sample(tokens, 1, 1, null, true);
+        if (!result.path("prompt_logprobs").isArray()) {
+            throw new PromptLogprobsUnsupportedException("the server returned no prompt_logprobs (SkyRL's Tinker API "
+                    + "does not compute them)");
+        }
         List<Double> out = new ArrayList<>(tokens.size());
         for (JsonNode lp : result.path("prompt_logprobs")) {
             out.add(lp.isNull() ? null : lp.asDouble());

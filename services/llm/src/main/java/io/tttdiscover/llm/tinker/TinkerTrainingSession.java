@@ -12,8 +12,6 @@ import io.tttdiscover.protocol.spi.TrainingSpec;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +41,7 @@ final class TinkerTrainingSession implements TrainingSession {
         return t;
     });
     private PolicyCheckpoint initial;
+    private volatile boolean klUnsupported;
     private TinkerSampling baseSampling;
 
     private TinkerTrainingSession(TinkerClient client, String modelId, String baseModel, int saveStateEvery) {
@@ -58,12 +57,14 @@ final class TinkerTrainingSession implements TrainingSession {
      */
     static TinkerTrainingSession open(TinkerClient client, TrainingSpec spec, String baseModel,
                                       PolicyCheckpoint resumeFrom, int saveStateEvery) {
+        boolean warmStart = spec.warmStartUri() != null && !spec.warmStartUri().isBlank();
+        int rank = warmStart ? rankOf(client, spec.warmStartUri(), spec.loraRank()) : spec.loraRank();
         ObjectNode create = TinkerClient.object();
         create.put("session_id", client.session());
         create.put("model_seq_id", client.nextModelSeqId());
         create.put("base_model", baseModel);
         ObjectNode lora = create.putObject("lora_config");
-        lora.put("rank", spec.loraRank());
+        lora.put("rank", rank);
         lora.put("seed", spec.seed());
         lora.put("train_unembed", true);
         lora.put("train_mlp", true);
@@ -80,14 +81,39 @@ final class TinkerTrainingSession implements TrainingSession {
         if (resumeState != null) {
             session.loadWeights(resumeState, true);
             version = resumeFrom.version();
-        } else if (spec.warmStartUri() != null && !spec.warmStartUri().isBlank()) {
+        } else if (warmStart) {
             session.loadWeights(spec.warmStartUri(), false);
         }
         session.initial = session.saveForSampler(version);
         LOG.infof("run %s: Tinker model %s (%s, rank %d), starting at version %d from %s", spec.runId(), modelId,
-                baseModel, spec.loraRank(), version, resumeState != null ? resumeState
+                baseModel, rank, version, resumeState != null ? resumeState
                         : spec.warmStartUri() != null ? spec.warmStartUri() : "a fresh adapter");
         return session;
+    }
+
+    /**
+     * The adapter rank of a saved checkpoint, as the server reports it ({@code weights_info}, as the SDK reads it before
+     * loading a state): a warm start must create a model of the checkpoint's shape, whatever rank the run asked for.
+     * A server without the endpoint leaves the run's rank.
+     */
+    static int rankOf(TinkerClient client, String tinkerPath, int requested) {
+        JsonNode info;
+        try {
+            info = client.request("weights_info", TinkerClient.object().put("tinker_path", tinkerPath), Map.of());
+        } catch (TinkerException e) {
+            LOG.warnf("weights_info of %s failed (%s); assuming the run's LoRA rank %d", tinkerPath, e.getMessage(),
+                    requested);
+            return requested;
+        }
+        if (!info.path("lora_rank").canConvertToInt() || info.path("lora_rank").isNull()) {
+            return requested;
+        }
+        int rank = info.get("lora_rank").asInt();
+        if (rank != requested) {
+            LOG.warnf("%s is a rank-%d adapter; the run asked for rank %d: creating the model with rank %d",
+                    tinkerPath, rank, requested, rank);
+        }
+        return rank;
     }
 
     /**
@@ -117,8 +143,16 @@ final class TinkerTrainingSession implements TrainingSession {
         return initial;
     }
 
+    /**
+     * logp_base of every completion token, from a base-model sampling session with prompt logprobs on. A server that
+     * cannot compute prompt logprobs (SkyRL) switches the KL term off: the sampler's own logprobs come back, so every
+     * d_t is 0, and a warning says so once.
+     */
     @Override
     public List<List<Double>> baseLogprobs(List<Datum> data) {
+        if (klUnsupported) {
+            return data.stream().map(Datum::samplerLogprobs).toList();
+        }
         TinkerSampling base = base();
         List<CompletableFuture<List<Double>>> futures = new ArrayList<>();
         for (Datum d : data) {
@@ -129,7 +163,15 @@ final class TinkerTrainingSession implements TrainingSession {
                 return List.copyOf(lps.subList(d.promptTokens().size(), all.size()));
             }, kl));
         }
-        return joinAll(futures);
+        try {
+            return joinAll(futures);
+        } catch (PromptLogprobsUnsupportedException e) {
+            klUnsupported = true;
+            LOG.warnf("KL-to-base is OFF for model %s: %s. kl_policy_base will read 0 and the KL coefficient has no "
+                    + "effect; run with klCoef 0 on this server, or sample base logprobs from a server that has them.",
+                    modelId, e.getMessage());
+            return data.stream().map(Datum::samplerLogprobs).toList();
+        }
     }
 
     private synchronized TinkerSampling base() {
@@ -142,10 +184,10 @@ final class TinkerTrainingSession implements TrainingSession {
     @Override
     public ForwardBackwardResult forwardBackward(List<Datum> data) {
         List<List<Double>> learner = new ArrayList<>(data.size());
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, Integer> counts = new HashMap<>();
-        boolean lossReported = false;
+        List<JsonNode> chunkMetrics = new ArrayList<>();
+        List<Integer> chunkSizes = new ArrayList<>();
         for (List<Integer> chunk : chunks(data)) {
+            // Exactly the SDK's three fields: its request models forbid unknown ones (no "type" here).
             ObjectNode body = TinkerClient.object();
             ObjectNode input = body.putObject("forward_backward_input");
             ArrayNode datums = input.putArray("data");
@@ -153,7 +195,6 @@ final class TinkerTrainingSession implements TrainingSession {
             input.put("loss_fn", "importance_sampling");
             body.put("model_id", modelId);
             body.put("seq_id", seq.incrementAndGet());
-            body.put("type", "forward_backward");
             JsonNode result = client.request("forward_backward", body, Map.of());
             JsonNode outputs = result.path("loss_fn_outputs");
             if (outputs.size() != chunk.size()) {
@@ -167,21 +208,12 @@ final class TinkerTrainingSession implements TrainingSession {
                 int from = TokenLevelData.firstCompletionPosition(d);
                 learner.add(List.copyOf(all.subList(from, from + d.completionTokens().size())));
             }
-            var fields = result.path("metrics").fields();
-            while (fields.hasNext()) {
-                var e = fields.next();
-                metrics.merge(e.getKey(), e.getValue().asDouble(), Double::sum);
-                counts.merge(e.getKey(), 1, Integer::sum);
-                lossReported |= e.getKey().equals("loss:sum");
-            }
+            chunkMetrics.add(result.path("metrics"));
+            chunkSizes.add(chunk.size());
         }
-        // Sums add up across requests; other metrics are averaged.
-        counts.forEach((k, n) -> {
-            if (!k.endsWith(":sum")) {
-                metrics.put(k, metrics.get(k) / n);
-            }
-        });
-        double loss = lossReported ? metrics.get("loss:sum") : importanceSamplingLoss(data, learner);
+        Map<String, Double> metrics = SplitMetrics.reduce(chunkMetrics, chunkSizes);
+        Double reported = metrics.get("loss:sum");
+        double loss = reported != null ? reported : importanceSamplingLoss(data, learner);
         return new ForwardBackwardResult(loss, learner, metrics);
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,20 +20,46 @@ class HarmonyRendererTest {
     private final HarmonyTokenizer tok = new HarmonyTokenizer();
     private final HarmonyRenderer renderer = new HarmonyRenderer(tok);
 
+    /**
+     * Token for token what tinker-cookbook's GptOssRenderer (use_system_prompt, reasoning "high", a fixed date) builds
+     * for one user message plus the generation prompt: its header and output strings, concatenated, with the special
+     * tokens read as specials (tinker_cookbook/renderers/gpt_oss.py).
+     */
     @Test
-    void rendersSystemDeveloperUserThenOpensTheAssistantTurn() {
-        List<Integer> ids = renderer.renderConversation("Write a kernel.");
-        String text = tok.decode(ids);
-        assertTrue(text.startsWith("<|start|>system<|message|>You are ChatGPT"), text);
-        assertTrue(text.contains("\nReasoning: high\n"), text);
-        assertTrue(text.contains("<|end|><|start|>developer<|message|># Instructions\n\n"
-                + HarmonyRenderer.DEFAULT_INSTRUCTIONS + "<|end|>"), text);
-        assertTrue(text.endsWith("<|start|>user<|message|>Write a kernel.<|end|><|start|>assistant"), text);
-        assertEquals(HarmonyTokenizer.START, ids.get(0));
-        assertEquals(HarmonyTokenizer.START, ids.get(ids.size() - 2));
-        assertEquals(tok.encode("assistant"), ids.subList(ids.size() - 1, ids.size()));
-        assertEquals(4, ids.stream().filter(i -> i == HarmonyTokenizer.START).count());
-        assertEquals(3, ids.stream().filter(i -> i == HarmonyTokenizer.END).count());
+    void rendersExactlyThePaperRenderersTokens() {
+        HarmonyRenderer paper = new HarmonyRenderer(tok, "high", LocalDate.of(2026, 1, 5));
+        String prompt = "Write a kernel.\n\nHere is the last code we ran:\n```python\nx = 1\n```";
+        String reference = "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
+                + "Knowledge cutoff: 2024-06\nCurrent date: 2026-01-05\n\nReasoning: high\n\n"
+                + "# Valid channels: analysis, commentary, final. Channel must be included for every message.<|end|>"
+                + "<|start|>user<|message|>" + prompt + "<|end|><|start|>assistant";
+        List<Integer> ids = paper.renderConversation(prompt);
+        assertEquals(reference, tok.decode(ids));
+        assertEquals(withSpecials(reference), ids);
+        assertEquals(3, ids.stream().filter(i -> i == HarmonyTokenizer.START).count(), "system, user, assistant");
+        assertFalse(tok.decode(ids).contains("developer"), "no developer message");
+    }
+
+    @Test
+    void theDateIsTodaysUnlessFixed() {
+        assertTrue(renderer.systemMessage().contains("\nCurrent date: " + LocalDate.now() + "\n\n"),
+                renderer.systemMessage());
+    }
+
+    /** The reference's tokenization: text between special tokens encoded as o200k BPE, specials as their ids. */
+    private List<Integer> withSpecials(String text) {
+        java.util.Map<String, Integer> specials = java.util.Map.of("<|start|>", HarmonyTokenizer.START,
+                "<|message|>", HarmonyTokenizer.MESSAGE, "<|end|>", HarmonyTokenizer.END);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<\\|(start|message|end)\\|>").matcher(text);
+        List<Integer> out = new java.util.ArrayList<>();
+        int at = 0;
+        while (m.find()) {
+            out.addAll(tok.encode(text.substring(at, m.start())));
+            out.add(specials.get(m.group()));
+            at = m.end();
+        }
+        out.addAll(tok.encode(text.substring(at)));
+        return out;
     }
 
     @Test

@@ -116,6 +116,32 @@ class OpenAiPolicyBackendTest {
     }
 
     @Test
+    void aVllmWithoutLoadInplaceGetsOneAdapterNamePerVersion() {
+        ProblemPack pack = Fixtures.pack(dir);
+        server.older(true, false);
+        try (OpenAiPolicyBackend backend = backend(null)) {
+            backend.onCheckpoint(Fixtures.checkpoint("run1", 1, "/adapters/run1/000001"));
+            backend.onCheckpoint(Fixtures.checkpoint("run1", 2, "/adapters/run1/000002"));
+            backend.onCheckpoint(Fixtures.checkpoint("run1", 3, "/adapters/run1/000003"));
+            assertEquals(java.util.Map.of("run-run1-v3", "/adapters/run1/000003"), server.adapters,
+                    "older versions unloaded");
+            backend.sample(Fixtures.prompt("run1", 1), pack);
+            assertEquals("run-run1-v3", server.requests("/v1/completions").get(0).body().get("model").asText());
+        }
+    }
+
+    @Test
+    void aVllmThatIgnoresReturnTokenIdsIsRefusedNotTrusted() {
+        ProblemPack pack = Fixtures.pack(dir);
+        server.older(false, true);
+        try (OpenAiPolicyBackend backend = backend(null)) {
+            var e = assertThrows(BackendUnavailableException.class,
+                    () -> backend.sample(Fixtures.prompt("run1", 1), pack));
+            assertTrue(e.getMessage().contains("return_token_ids"), e.getMessage());
+        }
+    }
+
+    @Test
     void retriesServerErrorsAndThrottlingThenGivesUp() {
         ProblemPack pack = Fixtures.pack(dir);
         try (OpenAiPolicyBackend backend = backend(null)) {

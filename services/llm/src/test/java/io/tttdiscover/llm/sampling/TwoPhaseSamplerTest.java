@@ -51,10 +51,11 @@ class TwoPhaseSamplerTest {
         TwoPhaseSampler s = new TwoPhaseSampler(tok, new SamplingSettings(300, 1000), Executors.newCachedThreadPool());
         List<TokenTrace> traces = s.sample(server(ScriptedModel.overthinking(tok, "fast()")), prompt, 2, 7L);
         assertEquals(3, calls.size(), "one phase-1 request for both, one phase-2 request each");
-        List<Integer> handOver = s.handOverTokens();
+        List<Integer> handOver = s.handOverTokens(List.of(1, 2));
         assertEquals(HarmonyTokenizer.END, handOver.get(tok.encode(TwoPhaseSampler.OUT_OF_THINKING).size()));
-        assertEquals(TwoPhaseSampler.OUT_OF_THINKING + "<|end|><|start|>assistant<|channel|>final<|message|>",
-                tok.decode(handOver));
+        // The paper's text: a leading blank line, then the line, <|end|> and the final channel's header.
+        assertEquals("\n\n... okay, I am out of thinking tokens. I need to send my final message now."
+                + "<|end|><|start|>assistant<|channel|>final<|message|>", tok.decode(handOver));
         for (TokenTrace t : traces) {
             int phase1 = 200;
             List<Integer> c = t.completionTokens();
@@ -74,7 +75,7 @@ class TwoPhaseSamplerTest {
         int[] phase2 = calls.get(1);
         assertEquals(100 + 200 + handOver.size(), phase2[0]);
         assertEquals(1, phase2[1]);
-        assertEquals(1000 - phase2[0], phase2[2], "phase 2 gets the rest of the context");
+        assertEquals(1000 - phase2[0] - 50, phase2[2], "phase 2 gets the rest of the context less a 50-token margin");
     }
 
     @Test
@@ -91,6 +92,13 @@ class TwoPhaseSamplerTest {
         assertEquals(full, t.completionTokens());
         assertTrue(t.completionMask().stream().allMatch(m -> m == 1));
         assertEquals(2, calls.size());
-        assertTrue(s.handOverTokens().size() > 10);
+        assertTrue(s.handOverTokens(List.of()).size() > 10);
+    }
+
+    @Test
+    void aPhaseOneThatEndedWithEndGetsNoSecondEnd() {
+        TwoPhaseSampler s = new TwoPhaseSampler(tok, new SamplingSettings(300, 1000), Executors.newCachedThreadPool());
+        assertEquals(TwoPhaseSampler.OUT_OF_THINKING + "<|start|>assistant<|channel|>final<|message|>",
+                tok.decode(s.handOverTokens(List.of(5, HarmonyTokenizer.END))));
     }
 }

@@ -44,6 +44,14 @@ public abstract class JsonServer implements AutoCloseable {
     });
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> injected = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The most requests this server was handling at one time. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     /** Nanoseconds spent inside the handler per request, for the overhead benchmark. */
     public final List<Long> handlerNanos = new CopyOnWriteArrayList<>();
 
@@ -77,7 +85,35 @@ public abstract class JsonServer implements AutoCloseable {
 
     protected abstract Reply answer(String path, JsonNode body);
 
+    /** A request refused before it reaches {@link #answer}: thrown while reading or checking it. */
+    public static final class Refused extends RuntimeException {
+        final Reply reply;
+
+        public Refused(int status, String body) {
+            super(body, null, false, false);
+            this.reply = new Reply(status, body);
+        }
+    }
+
+    /** The request body as JSON; a server that takes other encodings reads them here. */
+    protected JsonNode read(String path, Map<String, String> headers, byte[] raw) throws IOException {
+        return raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
+    }
+
+    /** Checks before the body is read (authentication); throws {@link Refused}. */
+    protected void admit(String path, Map<String, String> headers) {
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            respond(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         String path = exchange.getRequestURI().getPath();
         byte[] raw = exchange.getRequestBody().readAllBytes();
@@ -85,10 +121,15 @@ public abstract class JsonServer implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
         Reply reply;
         try {
-            JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
+            admit(path, headers);
+            JsonNode body = read(path, headers, raw);
             requests.add(new Recorded(path, headers, body));
             Integer status = injectedStatus(path);
             reply = status != null ? new Reply(status, "") : answer(path, body);
+        } catch (Refused e) {
+            reply = e.reply;
+        } catch (IOException e) {
+            reply = new Reply(422, "{\"detail\":\"unreadable body: " + e.getClass().getSimpleName() + "\"}");
         } catch (RuntimeException e) {
             reply = new Reply(500, "{\"error\":\"" + e + "\",\"category\":\"server\"}");
         }

@@ -19,6 +19,14 @@ public final class OpenAiTestServer extends JsonServer {
     private volatile ScriptedModel model;
     private volatile long latencyMillis;
     public final Map<String, String> adapters = new ConcurrentHashMap<>();
+    private volatile boolean loadInplace = true;
+    private volatile boolean returnTokenIds = true;
+
+    /** Behave as an older vLLM: {@code load_inplace} and {@code return_token_ids} are ignored. */
+    public void older(boolean noLoadInplace, boolean noTokenIds) {
+        this.loadInplace = !noLoadInplace;
+        this.returnTokenIds = !noTokenIds;
+    }
 
     public OpenAiTestServer(String baseModel, ScriptedModel model) {
         this.baseModel = baseModel;
@@ -38,12 +46,18 @@ public final class OpenAiTestServer extends JsonServer {
         switch (path) {
             case "/v1/load_lora_adapter" -> {
                 String name = body.path("lora_name").asText();
-                if (adapters.containsKey(name) && !body.path("load_inplace").asBoolean(false)) {
+                if (adapters.containsKey(name) && !(loadInplace && body.path("load_inplace").asBoolean(false))) {
                     return new Reply(400, "{\"object\":\"error\",\"message\":\"The lora adapter '" + name
                             + "' has already been loaded.\",\"type\":\"InvalidUserInput\",\"code\":400}");
                 }
                 adapters.put(name, body.path("lora_path").asText());
                 return new Reply(200, "Success: LoRA adapter '" + name + "' added successfully.");
+            }
+            case "/v1/unload_lora_adapter" -> {
+                String name = body.path("lora_name").asText();
+                return adapters.remove(name) == null ? new Reply(404, "{\"object\":\"error\",\"message\":\"The lora "
+                        + "adapter '" + name + "' cannot be found.\",\"code\":404}")
+                        : new Reply(200, "Success: LoRA adapter '" + name + "' removed successfully.");
             }
             case "/v1/completions" -> {
                 return completions(body);
@@ -79,8 +93,10 @@ public final class OpenAiTestServer extends JsonServer {
             ObjectNode c = choices.addObject();
             c.put("index", i);
             c.put("text", "");
-            ArrayNode ids = c.putArray("token_ids");
-            o.tokens().forEach(ids::add);
+            if (returnTokenIds && body.path("return_token_ids").asBoolean()) {
+                ArrayNode ids = c.putArray("token_ids");
+                o.tokens().forEach(ids::add);
+            }
             ArrayNode lps = c.putObject("logprobs").putArray("token_logprobs");
             o.logprobs().forEach(lps::add);
             c.put("finish_reason", o.stopped() ? "stop" : "length");
