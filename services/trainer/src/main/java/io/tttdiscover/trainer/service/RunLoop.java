@@ -34,15 +34,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -66,7 +63,6 @@ import java.util.function.Supplier;
  */
 final class RunLoop {
     private static final Logger LOG = Logger.getLogger(RunLoop.class);
-    private static final long PUBLISH_TIMEOUT_SECONDS = 60;
 
     private final String runId;
     private final RunConfig config;
@@ -166,7 +162,7 @@ final class RunLoop {
     private void begin() {
         session = backend.open(spec(), null);
         archive = new PuctArchive();
-        archive.addInitial(initialState());
+        archive.addInitial(RetrainLoop.initialState(pack));
         db("run start", () -> store.update(runId, r -> r.status = RunStatus.RUNNING));
         PolicyCheckpoint initial = session.initialCheckpoint();
         version = initial.version();
@@ -262,14 +258,6 @@ final class RunLoop {
         }
     }
 
-    private ArchiveState initialState() {
-        if (pack.hasProgramSpace()) {
-            List<Integer> baseline = pack.programSpace().baseline();
-            return ArchiveState.initial("initial", pack.programSpace().render(baseline), baseline);
-        }
-        return ArchiveState.initial("initial", null, null);
-    }
-
     /** The step's resume point is stored (its parents chosen): now its prompts go out. */
     private void beginStep(int step, List<ArchiveState> parents) {
         current = new StepInProgress(step, parents, System.currentTimeMillis());
@@ -291,7 +279,7 @@ final class RunLoop {
             PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step.step, g), runId, step.step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
                     rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis());
-            await(publisher.prompt(prompt).toCompletableFuture(), "prompt " + prompt.promptId());
+            ReplayLoop.await(publisher.prompt(prompt), "prompt " + prompt.promptId());
             step.published++;
             sent++;
         }
@@ -451,7 +439,7 @@ final class RunLoop {
         CheckpointEvent event = new CheckpointEvent(Event.CURRENT_SCHEMA, runId, step, checkpoint.version(),
                 backend.name(), embedded ? null : checkpoint.weightsUri(), checkpoint.embeddedPolicy(), metrics,
                 System.currentTimeMillis(), config.problemId());
-        await(publisher.checkpoint(event).toCompletableFuture(), "checkpoint v" + checkpoint.version());
+        ReplayLoop.await(publisher.checkpoint(event), "checkpoint v" + checkpoint.version());
     }
 
     private <T> T db(String what, Supplier<T> work) {
@@ -463,17 +451,6 @@ final class RunLoop {
             work.run();
             return null;
         });
-    }
-
-    private static void await(CompletableFuture<Void> sent, String what) {
-        try {
-            sent.get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + what + ": " + e.getMessage(), e);
-        }
     }
 
     private void finish(RunStatus status, String message) {
@@ -504,7 +481,7 @@ final class RunLoop {
      */
     static void publishFinished(EventPublisher publisher, String runId, int step, RunStatus status, String problemId) {
         try {
-            await(publisher.runFinished(runId, step, status, problemId).toCompletableFuture(),
+            ReplayLoop.await(publisher.runFinished(runId, step, status, problemId),
                     "run-finished marker of " + runId);
         } catch (RuntimeException e) {
             LOG.warnf("run %s %s, but its queued work will still be done: %s", runId, status, e.getMessage());
