@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,16 +92,20 @@ class LlmBackendsIT {
             dbUrl = System.getProperty("discover.it.llm-db-url", "jdbc:postgresql://127.0.0.1:5432/discover_llm_it");
             Database.recreate(dbUrl);
         }
+        // One date for the sampler's and this test's renderings: a run across midnight would otherwise differ.
+        LocalDate today = LocalDate.now();
         try (OpenAiTestServer vllm = new OpenAiTestServer(BASE_MODEL, model);
              TinkerTestServer tinker = new TinkerTestServer(model)) {
             StackOptions options = new StackOptions(dbUrl, 1, Map.of(), Map.of(
                     "sampler", Map.of(
                             "DISCOVER_POLICY_BACKEND", "openai",
                             "DISCOVER_OPENAI_BASE_URL", vllm.uri().toString(),
-                            "DISCOVER_OPENAI_MODEL", BASE_MODEL),
+                            "DISCOVER_OPENAI_MODEL", BASE_MODEL,
+                            "DISCOVER_LLM_CURRENT_DATE", today.toString()),
                     "trainer", Map.of(
                             "TINKER_BASE_URL", tinker.uri().toString(),
-                            "TINKER_API_KEY", "tml-test")));
+                            "TINKER_API_KEY", "tml-test",
+                            "DISCOVER_LLM_CURRENT_DATE", today.toString())));
             try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
                 long t0 = System.currentTimeMillis();
                 // Each test run starts from scratch, as it did before local runs kept their data.
@@ -133,7 +138,7 @@ class LlmBackendsIT {
                 awaitAdapterLoads(vllm, checkpoints.size());
 
                 Map<String, List<Integer>> rendered = new HashMap<>();
-                HarmonyRenderer renderer = new HarmonyRenderer(tok);
+                HarmonyRenderer renderer = new HarmonyRenderer(tok, "high", today);
                 prompts.forEach(p -> rendered.put(p.promptId(), renderer.render(p, pack)));
 
                 checkpointsCarryTheSamplerPathsTinkerReturned(tinker, checkpoints);
