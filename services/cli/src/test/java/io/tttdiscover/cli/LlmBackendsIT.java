@@ -58,9 +58,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * backend trains on the {@link TinkerTestServer}; broker, PostgreSQL, trainer, sampler and evaluator run as in
  * {@code discover run}, and the real evaluator scores the real TriMul programs the scripted model writes.
  *
- * <p>The sampler hot-loads the {@code tinker://.../sampler_weights/...} path each checkpoint carries as its LoRA
- * adapter, which mirrors the self-hosted profile; a real vLLM needs that Tinker adapter converted to the PEFT layout
- * first (see services/llm/README.md), the test server accepts any path.
+ * <p>The sampler hot-loads each checkpoint's {@code tinker://X} path as {@code <tinker-adapter-dir>/X}, where a real
+ * deployment places the PEFT export of that sampler checkpoint (see services/llm/README.md); the test server accepts
+ * any path.
  */
 class LlmBackendsIT {
     private static final int STEPS = 2;
@@ -70,6 +70,7 @@ class LlmBackendsIT {
     private static final String TARGET = "cpu";
     private static final String BASE_MODEL = "openai/gpt-oss-120b";
     private static final int LORA_RANK = 32;
+    private static final String ADAPTER_DIR = "/srv/peft";
     private static final double LEARNING_RATE = 4e-5;
     private static final List<String> MODEL_OPERATIONS = List.of("forward_backward", "optim_step",
             "save_weights_for_sampler", "save_weights", "load_weights");
@@ -101,6 +102,7 @@ class LlmBackendsIT {
                             "DISCOVER_POLICY_BACKEND", "openai",
                             "DISCOVER_OPENAI_BASE_URL", vllm.uri().toString(),
                             "DISCOVER_OPENAI_MODEL", BASE_MODEL,
+                            "DISCOVER_OPENAI_TINKER_ADAPTER_DIR", ADAPTER_DIR,
                             "DISCOVER_LLM_CURRENT_DATE", today.toString()),
                     "trainer", Map.of(
                             "TINKER_BASE_URL", tinker.uri().toString(),
@@ -184,7 +186,9 @@ class LlmBackendsIT {
             assertEquals(adapter, r.body().path("lora_name").asText());
             assertTrue(r.body().path("load_inplace").asBoolean(), "hot swap in place: " + r.body());
             String path = r.body().path("lora_path").asText();
-            CheckpointEvent cp = checkpoints.stream().filter(c -> path.equals(c.weightsUri())).findFirst()
+            CheckpointEvent cp = checkpoints.stream()
+                    .filter(c -> path.equals(ADAPTER_DIR + "/" + c.weightsUri().substring("tinker://".length())))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("loaded an adapter no checkpoint names: " + path));
             loadedAt.putIfAbsent(cp.policyVersion(), i);
         }
