@@ -55,6 +55,11 @@ public record OpenAiSettings(
                 initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
     }
 
+    public OpenAiSettings withReasoningEffort(String reasoningEffort) {
+        return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
+    }
+
     public OpenAiSettings withCurrentDate(LocalDate currentDate) {
         return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
                 initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);

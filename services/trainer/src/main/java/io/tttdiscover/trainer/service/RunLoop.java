@@ -263,11 +263,8 @@ final class RunLoop {
     }
 
     private ArchiveState initialState() {
-        if (pack.hasProgramSpace()) {
-            List<Integer> baseline = pack.programSpace().baseline();
-            return ArchiveState.initial("initial", pack.programSpace().render(baseline), baseline);
-        }
-        return ArchiveState.initial("initial", null, null);
+        return ArchiveState.initial("initial", pack.initialProgram(),
+                pack.hasProgramSpace() ? pack.programSpace().baseline() : null);
     }
 
     /** The step's resume point is stored (its parents chosen): now its prompts go out. */
