@@ -29,7 +29,8 @@ import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +76,19 @@ class LlmBackendsIT {
     private static final List<String> MODEL_OPERATIONS = List.of("forward_backward", "optim_step",
             "save_weights_for_sampler", "save_weights", "load_weights");
 
-    @Test
-    void samplerAndTrainerSpeakTheModelServersWireOverKafka() {
+    /**
+     * One short run per Tinker dialect the trainer meets: the hosted service (protobuf forward_backward, zstd, strict
+     * models), SkyRL's API (JSON, no key check, no prompt logprobs: KL off) and TuFT (strict, protobuf only, 408 on a
+     * held poll). The hosted run also samples its last checkpoint with {@code discover sample --evaluate}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"hosted", "skyrl", "tuft"})
+    void samplerAndTrainerSpeakTheModelServersWireOverKafka(String dialectName) {
+        TinkerTestServer.Dialect dialect = switch (dialectName) {
+            case "hosted" -> TinkerTestServer.Dialect.HOSTED;
+            case "skyrl" -> TinkerTestServer.Dialect.SKYRL;
+            default -> TinkerTestServer.Dialect.TUFT;
+        };
         Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
         for (String svc : List.of("trainer", "sampler", "evaluator")) {
             assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
@@ -96,7 +108,7 @@ class LlmBackendsIT {
         // One date for the sampler's and this test's renderings: a run across midnight would otherwise differ.
         LocalDate today = LocalDate.now();
         try (OpenAiTestServer vllm = new OpenAiTestServer(BASE_MODEL, model);
-             TinkerTestServer tinker = new TinkerTestServer(model)) {
+             TinkerTestServer tinker = new TinkerTestServer(model, dialect)) {
             StackOptions options = new StackOptions(dbUrl, 1, Map.of(), Map.of(
                     "sampler", Map.of(
                             "DISCOVER_POLICY_BACKEND", "openai",
@@ -148,7 +160,34 @@ class LlmBackendsIT {
                 candidatesCarryWhatTheServerReturned(model, prompts, rendered, candidates);
                 rewardsIncludeSuccessAndFailure(run);
                 trainerDroveTinker(tinker, candidates);
+                if (dialect == TinkerTestServer.Dialect.HOSTED) {
+                    sampleCommandScoresTheLatestCheckpoint(repo, stack, run.runId(), vllm, model, today);
+                }
+                System.out.printf("%s: whole test %.1f s%n", dialectName, (System.currentTimeMillis() - t0) / 1000.0);
             }
+        }
+    }
+
+    /** {@code discover sample --run --evaluate}: the run's last adapter, the evaluators' reward, the submission file. */
+    private static void sampleCommandScoresTheLatestCheckpoint(Path repo, LocalStack stack, String runId,
+                                                               OpenAiTestServer vllm, TriMulModel model,
+                                                               LocalDate today) {
+        Path out = repo.resolve("services/cli/target/it-llm-submission.py");
+        int before = vllm.requests("/v1/completions").size();
+        int code = Discover.commandLine().execute("sample", "--run", runId, "--trainer", stack.service("trainer").url(),
+                "--problems", repo.resolve("problems").toString(), "--openai-url", vllm.uri().toString(),
+                "--tinker-adapter-dir", ADAPTER_DIR, "--current-date", today.toString(), "--samples", "2",
+                "--evaluate", "--bootstrap-servers", stack.bootstrapServers(), "--out", out.toString());
+        assertEquals(0, code, "discover sample exit code");
+        List<Recorded> sent = vllm.requests("/v1/completions");
+        assertEquals(before + 1, sent.size(), "one completion request");
+        Recorded r = sent.get(before);
+        TriMulModel.Answer first = model.returned.get(new TriMulModel.Key(ints(r.body().path("prompt")), 0));
+        assertNotNull(first, "the server answered sample 0");
+        try {
+            assertEquals(first.program().strip(), Files.readString(out).strip(), "the scored program was written");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
