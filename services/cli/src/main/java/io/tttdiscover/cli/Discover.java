@@ -3,6 +3,7 @@ package io.tttdiscover.cli;
 import io.tttdiscover.cli.command.ReplayCommand;
 import io.tttdiscover.cli.command.RunCommand;
 import io.tttdiscover.cli.command.RunsCommand;
+import io.tttdiscover.cli.command.SampleCommand;
 import io.tttdiscover.cli.command.ShowCommand;
 import io.tttdiscover.cli.command.StopCommand;
 import picocli.CommandLine;
@@ -12,13 +13,15 @@ import picocli.CommandLine.Command;
 @Command(name = "discover", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ttt-discover 0.1.0",
         description = "TTT-Discover: test-time RL on hard code-optimization problems, over Kafka.",
         subcommands = {RunCommand.class, RunsCommand.class, ShowCommand.class, ReplayCommand.class,
-                StopCommand.class})
+                StopCommand.class, SampleCommand.class})
 public final class Discover {
 
     public static void main(String[] args) {
         // The CLI's own Kafka client logs only errors: the console is for progress and results.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        // The LLM backends log through JBoss Logging: to the same quiet console.
+        System.setProperty("org.jboss.logging.provider", "slf4j");
         System.exit(commandLine().execute(args));
     }
 

@@ -29,11 +29,13 @@ import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,9 +59,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * backend trains on the {@link TinkerTestServer}; broker, PostgreSQL, trainer, sampler and evaluator run as in
  * {@code discover run}, and the real evaluator scores the real TriMul programs the scripted model writes.
  *
- * <p>The sampler hot-loads the {@code tinker://.../sampler_weights/...} path each checkpoint carries as its LoRA
- * adapter, which mirrors the self-hosted profile; a real vLLM needs that Tinker adapter converted to the PEFT layout
- * first (see services/llm/README.md), the test server accepts any path.
+ * <p>The sampler hot-loads each checkpoint's {@code tinker://X} path as {@code <tinker-adapter-dir>/X}, where a real
+ * deployment places the PEFT export of that sampler checkpoint (see services/llm/README.md); the test server accepts
+ * any path.
  */
 class LlmBackendsIT {
     private static final int STEPS = 2;
@@ -69,12 +71,24 @@ class LlmBackendsIT {
     private static final String TARGET = "cpu";
     private static final String BASE_MODEL = "openai/gpt-oss-120b";
     private static final int LORA_RANK = 32;
+    private static final String ADAPTER_DIR = "/srv/peft";
     private static final double LEARNING_RATE = 4e-5;
     private static final List<String> MODEL_OPERATIONS = List.of("forward_backward", "optim_step",
             "save_weights_for_sampler", "save_weights", "load_weights");
 
-    @Test
-    void samplerAndTrainerSpeakTheModelServersWireOverKafka() {
+    /**
+     * One short run per Tinker dialect the trainer meets: the hosted service (protobuf forward_backward, zstd, strict
+     * models), SkyRL's API (JSON, no key check, no prompt logprobs: KL off) and TuFT (strict, protobuf only, 408 on a
+     * held poll). The hosted run also samples its last checkpoint with {@code discover sample --evaluate}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"hosted", "skyrl", "tuft"})
+    void samplerAndTrainerSpeakTheModelServersWireOverKafka(String dialectName) {
+        TinkerTestServer.Dialect dialect = switch (dialectName) {
+            case "hosted" -> TinkerTestServer.Dialect.HOSTED;
+            case "skyrl" -> TinkerTestServer.Dialect.SKYRL;
+            default -> TinkerTestServer.Dialect.TUFT;
+        };
         Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
         for (String svc : List.of("trainer", "sampler", "evaluator")) {
             assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
@@ -91,16 +105,21 @@ class LlmBackendsIT {
             dbUrl = System.getProperty("discover.it.llm-db-url", "jdbc:postgresql://127.0.0.1:5432/discover_llm_it");
             Database.recreate(dbUrl);
         }
+        // One date for the sampler's and this test's renderings: a run across midnight would otherwise differ.
+        LocalDate today = LocalDate.now();
         try (OpenAiTestServer vllm = new OpenAiTestServer(BASE_MODEL, model);
-             TinkerTestServer tinker = new TinkerTestServer(model)) {
+             TinkerTestServer tinker = new TinkerTestServer(model, dialect)) {
             StackOptions options = new StackOptions(dbUrl, 1, Map.of(), Map.of(
                     "sampler", Map.of(
                             "DISCOVER_POLICY_BACKEND", "openai",
                             "DISCOVER_OPENAI_BASE_URL", vllm.uri().toString(),
-                            "DISCOVER_OPENAI_MODEL", BASE_MODEL),
+                            "DISCOVER_OPENAI_MODEL", BASE_MODEL,
+                            "DISCOVER_OPENAI_TINKER_ADAPTER_DIR", ADAPTER_DIR,
+                            "DISCOVER_LLM_CURRENT_DATE", today.toString()),
                     "trainer", Map.of(
                             "TINKER_BASE_URL", tinker.uri().toString(),
-                            "TINKER_API_KEY", "tml-test")));
+                            "TINKER_API_KEY", "tml-test",
+                            "DISCOVER_LLM_CURRENT_DATE", today.toString())));
             try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
                 long t0 = System.currentTimeMillis();
                 // Each test run starts from scratch, as it did before local runs kept their data.
@@ -133,7 +152,7 @@ class LlmBackendsIT {
                 awaitAdapterLoads(vllm, checkpoints.size());
 
                 Map<String, List<Integer>> rendered = new HashMap<>();
-                HarmonyRenderer renderer = new HarmonyRenderer(tok);
+                HarmonyRenderer renderer = new HarmonyRenderer(tok, "high", today);
                 prompts.forEach(p -> rendered.put(p.promptId(), renderer.render(p, pack)));
 
                 checkpointsCarryTheSamplerPathsTinkerReturned(tinker, checkpoints);
@@ -141,7 +160,34 @@ class LlmBackendsIT {
                 candidatesCarryWhatTheServerReturned(model, prompts, rendered, candidates);
                 rewardsIncludeSuccessAndFailure(run);
                 trainerDroveTinker(tinker, candidates);
+                if (dialect == TinkerTestServer.Dialect.HOSTED) {
+                    sampleCommandScoresTheLatestCheckpoint(repo, stack, run.runId(), vllm, model, today);
+                }
+                System.out.printf("%s: whole test %.1f s%n", dialectName, (System.currentTimeMillis() - t0) / 1000.0);
             }
+        }
+    }
+
+    /** {@code discover sample --run --evaluate}: the run's last adapter, the evaluators' reward, the submission file. */
+    private static void sampleCommandScoresTheLatestCheckpoint(Path repo, LocalStack stack, String runId,
+                                                               OpenAiTestServer vllm, TriMulModel model,
+                                                               LocalDate today) {
+        Path out = repo.resolve("services/cli/target/it-llm-submission.py");
+        int before = vllm.requests("/v1/completions").size();
+        int code = Discover.commandLine().execute("sample", "--run", runId, "--trainer", stack.service("trainer").url(),
+                "--problems", repo.resolve("problems").toString(), "--openai-url", vllm.uri().toString(),
+                "--tinker-adapter-dir", ADAPTER_DIR, "--current-date", today.toString(), "--samples", "2",
+                "--evaluate", "--bootstrap-servers", stack.bootstrapServers(), "--out", out.toString());
+        assertEquals(0, code, "discover sample exit code");
+        List<Recorded> sent = vllm.requests("/v1/completions");
+        assertEquals(before + 1, sent.size(), "one completion request");
+        Recorded r = sent.get(before);
+        TriMulModel.Answer first = model.returned.get(new TriMulModel.Key(ints(r.body().path("prompt")), 0));
+        assertNotNull(first, "the server answered sample 0");
+        try {
+            assertEquals(first.program().strip(), Files.readString(out).strip(), "the scored program was written");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -179,7 +225,9 @@ class LlmBackendsIT {
             assertEquals(adapter, r.body().path("lora_name").asText());
             assertTrue(r.body().path("load_inplace").asBoolean(), "hot swap in place: " + r.body());
             String path = r.body().path("lora_path").asText();
-            CheckpointEvent cp = checkpoints.stream().filter(c -> path.equals(c.weightsUri())).findFirst()
+            CheckpointEvent cp = checkpoints.stream()
+                    .filter(c -> path.equals(ADAPTER_DIR + "/" + c.weightsUri().substring("tinker://".length())))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("loaded an adapter no checkpoint names: " + path));
             loadedAt.putIfAbsent(cp.policyVersion(), i);
         }

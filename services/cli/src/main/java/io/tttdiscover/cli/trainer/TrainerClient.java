@@ -105,6 +105,11 @@ public final class TrainerClient {
         return get("/runs/" + runId + "/best");
     }
 
+    /** GET /runs/{id}/checkpoint: the run's latest {runId, version, step, backend, weightsUri}, or empty. */
+    public Optional<JsonNode> checkpoint(String runId) {
+        return get("/runs/" + runId + "/checkpoint");
+    }
+
     /** GET /runs/{id}/rescore: a re-score run's report (see the trainer's RescoreReport), or empty. */
     public Optional<JsonNode> rescoreReport(String runId) {
         return get("/runs/" + runId + "/rescore");

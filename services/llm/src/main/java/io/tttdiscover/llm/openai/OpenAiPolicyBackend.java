@@ -48,6 +48,7 @@ import java.util.concurrent.Executors;
 public class OpenAiPolicyBackend implements PolicyBackend {
     private static final Logger LOG = Logger.getLogger(OpenAiPolicyBackend.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TINKER_SCHEME = "tinker://";
 
     private final OpenAiSettings settings;
     private final JsonPost http;
@@ -68,11 +69,13 @@ public class OpenAiPolicyBackend implements PolicyBackend {
             @ConfigProperty(name = "discover.openai.max-concurrency", defaultValue = "64") int maxConcurrency,
             @ConfigProperty(name = "discover.openai.timeout-seconds", defaultValue = "900") int timeoutSeconds,
             @ConfigProperty(name = "discover.openai.max-retries", defaultValue = "5") int maxRetries,
+            @ConfigProperty(name = "discover.openai.tinker-adapter-dir") Optional<String> tinkerAdapterDir,
             LlmConfig llm) {
         this(new OpenAiSettings(URI.create(baseUrl), model, apiKey.filter(k -> !k.isBlank()).orElse(null),
                 OpenAiSettings.Dialect.valueOf(dialect.toUpperCase(Locale.ROOT)), maxConcurrency,
                 Duration.ofSeconds(timeoutSeconds), maxRetries, Duration.ofMillis(500),
-                llm.sampling(), llm.reasoningEffort(), llm.currentDate().orElse(null)));
+                llm.sampling(), llm.reasoningEffort(), llm.currentDate().orElse(null),
+                tinkerAdapterDir.filter(d -> !d.isBlank()).orElse(null)));
     }
 
     public OpenAiPolicyBackend(OpenAiSettings settings) {
@@ -105,8 +108,9 @@ public class OpenAiPolicyBackend implements PolicyBackend {
             return;
         }
         String adapter = adapterName(checkpoint.runId());
+        String path = adapterPath(checkpoint);
         if (settings.dialect() == OpenAiSettings.Dialect.VLLM) {
-            adapter = loadVllm(adapter, checkpoint, current);
+            adapter = loadVllm(adapter, path, checkpoint.policyVersion(), current);
         } else {
             // SGLang has no in-place reload: drop the run's previous adapter first.
             if (current != null && adapter.equals(current.model())) {
@@ -114,11 +118,32 @@ public class OpenAiPolicyBackend implements PolicyBackend {
             }
             post("/load_lora_adapter", JSON.createObjectNode()
                     .put("lora_name", adapter)
-                    .put("lora_path", checkpoint.weightsUri()));
+                    .put("lora_path", path));
         }
         loaded.put(checkpoint.runId(), new Loaded(checkpoint.policyVersion(), adapter));
         LOG.infof("run %s: adapter %s now at version %d (%s)", checkpoint.runId(), adapter,
-                checkpoint.policyVersion(), checkpoint.weightsUri());
+                checkpoint.policyVersion(), path);
+    }
+
+    /**
+     * The path the server loads a checkpoint's adapter from. A Tinker trainer publishes {@code tinker://X} paths,
+     * which vLLM and SGLang cannot read: with {@code tinker-adapter-dir} set, the PEFT export of that checkpoint is
+     * expected at {@code <dir>/X} (placed there by whoever downloads and converts it); without, it is refused.
+     */
+    String adapterPath(CheckpointEvent checkpoint) {
+        String uri = checkpoint.weightsUri();
+        if (!uri.startsWith(TINKER_SCHEME)) {
+            return uri;
+        }
+        String dir = settings.tinkerAdapterDir();
+        if (dir == null) {
+            throw new IllegalArgumentException("run " + checkpoint.runId() + " v" + checkpoint.policyVersion()
+                    + ": " + uri + " is a Tinker checkpoint, which an OpenAI-compatible server cannot load; set "
+                    + "discover.openai.tinker-adapter-dir (env DISCOVER_OPENAI_TINKER_ADAPTER_DIR) to the folder "
+                    + "where each sampler checkpoint's PEFT export is placed as <dir>/<model_id>/sampler_weights/"
+                    + "<name>, or sample on Tinker (discover.policy.backend=tinker)");
+        }
+        return (dir.endsWith("/") ? dir : dir + "/") + uri.substring(TINKER_SCHEME.length());
     }
 
     /**
@@ -126,11 +151,11 @@ public class OpenAiPolicyBackend implements PolicyBackend {
      * field and refuses to reload a loaded name (400): from then on each version is loaded under its own name and the
      * previous one unloaded.
      */
-    private String loadVllm(String adapter, CheckpointEvent checkpoint, Loaded current) {
+    private String loadVllm(String adapter, String path, long version, Loaded current) {
         if (!versionedAdapters) {
             try {
                 post("/v1/load_lora_adapter", JSON.createObjectNode().put("lora_name", adapter)
-                        .put("lora_path", checkpoint.weightsUri()).put("load_inplace", true));
+                        .put("lora_path", path).put("load_inplace", true));
                 return adapter;
             } catch (BackendUnavailableException e) {
                 if (!String.valueOf(e.getMessage()).contains("already been loaded")) {
@@ -141,9 +166,9 @@ public class OpenAiPolicyBackend implements PolicyBackend {
                         + "under its own name");
             }
         }
-        String named = adapter + "-v" + checkpoint.policyVersion();
+        String named = adapter + "-v" + version;
         post("/v1/load_lora_adapter", JSON.createObjectNode().put("lora_name", named)
-                .put("lora_path", checkpoint.weightsUri()));
+                .put("lora_path", path));
         if (current != null && !current.model().equals(settings.model()) && !current.model().equals(named)) {
             post("/v1/unload_lora_adapter", JSON.createObjectNode().put("lora_name", current.model()));
         }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param dialect        {@code vllm} ({@code /v1/completions}) or {@code sglang} ({@code /generate})
  * @param maxConcurrency requests in flight at once to the server
  * @param currentDate    the harmony system message's date; null for the day of rendering
+ * @param tinkerAdapterDir where the PEFT export of each Tinker sampler checkpoint is placed, as seen by the server:
+ *                       {@code tinker://X} is loaded from {@code <dir>/X}; null refuses {@code tinker://} checkpoints
  */
 public record OpenAiSettings(
         URI baseUrl,
@@ -26,23 +28,45 @@ public record OpenAiSettings(
         Duration initialBackoff,
         SamplingSettings sampling,
         String reasoningEffort,
-        LocalDate currentDate) {
+        LocalDate currentDate,
+        String tinkerAdapterDir) {
 
     public enum Dialect { VLLM, SGLANG }
 
     public static OpenAiSettings defaults(URI baseUrl) {
         return new OpenAiSettings(baseUrl, "openai/gpt-oss-120b", null, Dialect.VLLM, 64, Duration.ofMinutes(15), 5,
-                Duration.ofMillis(500), SamplingSettings.PAPER, "high", null);
+                Duration.ofMillis(500), SamplingSettings.PAPER, "high", null, null);
     }
 
     /** The same settings with another dialect, API key and retry pacing (tests and tools). */
     public OpenAiSettings with(Dialect dialect, String apiKey, int maxRetries, Duration initialBackoff) {
         return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
-                initialBackoff, sampling, reasoningEffort, currentDate);
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
     }
 
     public OpenAiSettings withSampling(SamplingSettings sampling) {
         return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
-                initialBackoff, sampling, reasoningEffort, currentDate);
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
+    }
+
+    /** The same settings with another served model name (an adapter the server already serves, for tools). */
+    public OpenAiSettings withModel(String model) {
+        return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
+    }
+
+    public OpenAiSettings withReasoningEffort(String reasoningEffort) {
+        return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
+    }
+
+    public OpenAiSettings withCurrentDate(LocalDate currentDate) {
+        return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
+    }
+
+    public OpenAiSettings withTinkerAdapterDir(String tinkerAdapterDir) {
+        return new OpenAiSettings(baseUrl, model, apiKey, dialect, maxConcurrency, requestTimeout, maxRetries,
+                initialBackoff, sampling, reasoningEffort, currentDate, tinkerAdapterDir);
     }
 }

@@ -99,6 +99,35 @@ class OpenAiPolicyBackendTest {
     }
 
     @Test
+    void aTinkerCheckpointLoadsFromItsPeftExportUnderTheAdapterDir() {
+        ProblemPack pack = Fixtures.pack(dir);
+        String v1 = "tinker://3f9c:train:0/sampler_weights/000001";
+        try (OpenAiPolicyBackend backend = new OpenAiPolicyBackend(OpenAiSettings.defaults(server.uri())
+                .with(OpenAiSettings.Dialect.VLLM, null, 3, Duration.ofMillis(5))
+                .withTinkerAdapterDir("/srv/adapters/"))) {
+            backend.onCheckpoint(Fixtures.checkpoint("run1", 1, v1));
+            backend.onCheckpoint(Fixtures.checkpoint("run1", 2, "/already/peft/000002"));
+            List<Recorded> loads = server.requests("/v1/load_lora_adapter");
+            assertEquals("/srv/adapters/3f9c:train:0/sampler_weights/000001",
+                    loads.get(0).body().get("lora_path").asText());
+            assertEquals("/already/peft/000002", loads.get(1).body().get("lora_path").asText(),
+                    "a path that is no tinker:// URI is loaded as it is");
+            assertEquals(2, backend.sample(Fixtures.prompt("run1", 1), pack).get(0).policyVersion());
+        }
+    }
+
+    @Test
+    void aTinkerCheckpointWithoutAnAdapterDirIsRefusedWithTheKeyToSet() {
+        try (OpenAiPolicyBackend backend = backend(null)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> backend.onCheckpoint(
+                    Fixtures.checkpoint("run1", 1, "tinker://3f9c:train:0/sampler_weights/000001")));
+            assertTrue(e.getMessage().contains("discover.openai.tinker-adapter-dir"), e.getMessage());
+            assertTrue(server.requests("/v1/load_lora_adapter").isEmpty(), "nothing sent to the server");
+            assertEquals(-1, backend.loadedVersion("run1"), "the run keeps the policy it had");
+        }
+    }
+
+    @Test
     void theServerRefusesAReloadWithoutInPlace() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
         java.util.function.Function<String, Integer> load = body -> {

@@ -187,6 +187,11 @@ public final class ProblemPack {
         return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
+    /** The program a run starts from: the program space's baseline, rendered; null for a pack without one. */
+    public String initialProgram() {
+        return hasProgramSpace() ? programSpace().render(programSpace().baseline()) : null;
+    }
+
     public boolean hasProgramSpace() {
         return root.hasNonNull("program_space");
     }

@@ -31,4 +31,8 @@ public class CheckpointEntity extends PanacheEntityBase {
     public static Optional<CheckpointEntity> of(String runId, long version) {
         return find("runId = ?1 and version = ?2", runId, version).firstResultOptional();
     }
+
+    public static Optional<CheckpointEntity> latest(String runId) {
+        return find("runId = ?1 order by version desc", runId).firstResultOptional();
+    }
 }

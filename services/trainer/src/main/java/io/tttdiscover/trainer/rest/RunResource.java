@@ -77,6 +77,16 @@ public class RunResource {
         return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices));
     }
 
+    /** The run's latest policy version: what {@code discover sample --run} samples from. */
+    @GET
+    @Path("{id}/checkpoint")
+    public CheckpointView checkpoint(@PathParam("id") String id) {
+        store.run(id).orElseThrow(() -> notFound(id));
+        return store.latestCheckpoint(id)
+                .map(c -> new CheckpointView(id, c.version, c.step, c.backend, c.weightsUri, c.createdAt))
+                .orElseThrow(() -> ApiError.notFound("run " + id + " has no checkpoint yet"));
+    }
+
     /**
      * A re-score run's comparison of recorded and new results (see
      * {@link io.tttdiscover.trainer.service.RescoreReport}): complete once the run is

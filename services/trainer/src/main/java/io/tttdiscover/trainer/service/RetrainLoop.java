@@ -94,12 +94,10 @@ final class RetrainLoop extends ReplayLoop {
         }
     }
 
+    /** The state every run starts from: the pack's start program (the program space's baseline), or none. */
     static ArchiveState initialState(ProblemPack pack) {
-        if (pack.hasProgramSpace()) {
-            List<Integer> baseline = pack.programSpace().baseline();
-            return ArchiveState.initial("initial", pack.programSpace().render(baseline), baseline);
-        }
-        return ArchiveState.initial("initial", null, null);
+        return ArchiveState.initial("initial", pack.initialProgram(),
+                pack.hasProgramSpace() ? pack.programSpace().baseline() : null);
     }
 
     /** One recorded step, as RunLoop's finishStep trains a live one. */

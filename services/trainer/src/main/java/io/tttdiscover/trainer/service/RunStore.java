@@ -245,6 +245,12 @@ public class RunStore implements CheckpointLookup {
         });
     }
 
+    /** The run's newest stored policy version. */
+    @Transactional
+    public Optional<CheckpointEntity> latestCheckpoint(String runId) {
+        return CheckpointEntity.latest(runId);
+    }
+
     @Transactional
     public List<StepMetrics> metrics(String runId) {
         return StepMetricsEntity.ofRun(runId).stream().map(StepMetricsEntity::toMetrics).toList();

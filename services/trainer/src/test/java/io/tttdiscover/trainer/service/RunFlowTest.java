@@ -136,6 +136,10 @@ class RunFlowTest {
                 .body("choices", hasSize(2))
                 .body("description", org.hamcrest.Matchers.startsWith("loop="));
         assertEquals(3, checkpointsOf(runId).size());
+        given().get("/runs/" + runId + "/checkpoint").then().statusCode(200)
+                .body("version", equalTo(2))
+                .body("backend", equalTo("embedded"));
+        given().get("/runs/none/checkpoint").then().statusCode(404);
         await(() -> finishedMarkersOf(runId).size() == 1);
         assertEquals("COMPLETED", finishedMarkersOf(runId).get(0).finished());
     }
