@@ -136,6 +136,27 @@ class KafkaManifestsTest {
         }
     }
 
+    /**
+     * In the evaluator consumer group a replica beyond the partition count of candidate-kernels gets no partition and
+     * evaluates nothing (bench/evaluator-scaling/RESULTS.md: 12 and 16 replicas on 8 partitions finish a step no
+     * sooner than 8): KEDA must not add such replicas.
+     */
+    @Test
+    void kedaAddsNoEvaluatorBeyondThePartitionCount() throws IOException {
+        int partitions = kind(documents("topics.yaml"), "KafkaTopic").stream()
+                .filter(t -> t.path("metadata").path("name").asText().equals(Topics.CANDIDATES))
+                .findFirst().orElseThrow().path("spec").path("partitions").asInt();
+        for (JsonNode scaled : kind(documents("evaluator.yaml"), "ScaledObject")) {
+            int max = scaled.path("spec").path("maxReplicaCount").asInt();
+            assertTrue(max <= partitions, "maxReplicaCount " + max + " over the " + partitions + " partitions of "
+                    + Topics.CANDIDATES);
+            for (JsonNode trigger : scaled.path("spec").path("triggers")) {
+                assertEquals("false", trigger.path("metadata").path("allowIdleConsumers").asText(),
+                        "KEDA's own cap at the partition count");
+            }
+        }
+    }
+
     @Test
     void brokerAndTopicLimitsAreThoseOfTheProtocol() throws IOException {
         JsonNode config = kind(documents("kafka.yaml"), "Kafka").get(0).path("spec").path("kafka").path("config");
