@@ -2,16 +2,12 @@ package io.tttdiscover.trainer.service;
 
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.trainer.domain.RunStatus;
-import io.tttdiscover.trainer.messaging.DatabaseRetry;
 import io.tttdiscover.trainer.messaging.EventPublisher;
 import io.tttdiscover.trainer.messaging.RecordedRewards;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -31,9 +27,8 @@ abstract class ReplayLoop {
     protected final RunStore store;
     protected final EventPublisher publisher;
     protected final RecordedRewards recorded;
-    private final DatabaseRetry retry = DatabaseRetry.standard();
     private final Runnable onFinished;
-    private final ExecutorService thread;
+    private final RunThread thread;
     private volatile boolean stopRequested;
     private boolean finished;
 
@@ -46,11 +41,7 @@ abstract class ReplayLoop {
         this.publisher = publisher;
         this.recorded = recorded;
         this.onFinished = onFinished;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "replay-" + runId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new RunThread(runId, "replay-" + runId);
     }
 
     /** Reads the recorded run and does the replay's work. */
@@ -96,32 +87,15 @@ abstract class ReplayLoop {
     }
 
     protected void submit(Runnable task) {
-        try {
-            thread.execute(() -> {
-                if (finished) {
-                    return;
-                }
-                try {
-                    task.run();
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    LOG.errorf(e, "replay run %s failed", runId);
-                    finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // the run has ended; a late reward or timer has nothing left to do
-        }
+        thread.submit(task, () -> finished, e -> finish(RunStatus.FAILED, RunThread.failure(e)));
     }
 
     protected <T> T db(String what, Supplier<T> work) {
-        return retry.call("run " + runId + ": " + what, work);
+        return thread.db(what, work);
     }
 
     protected void db(String what, Runnable work) {
-        db(what, () -> {
-            work.run();
-            return null;
-        });
+        thread.db(what, work);
     }
 
     /** Waits for the broker's ack of something published. */

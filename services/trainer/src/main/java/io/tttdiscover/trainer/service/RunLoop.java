@@ -34,9 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,10 +69,8 @@ final class RunLoop {
     private final RunStore store;
     private final EventPublisher publisher;
     private final ScheduledExecutorService timers;
-    private final ExecutorService thread;
+    private final RunThread thread;
     private PuctArchive archive = new PuctArchive();
-    /** The run's database writes wait out an outage (the loop's thread pauses; rewards queue), never fail the run. */
-    private final DatabaseRetry retry = DatabaseRetry.standard();
     private final Runnable onFinished;
     private final int queuedCandidates;
 
@@ -102,11 +97,7 @@ final class RunLoop {
         this.publisher = publisher;
         this.timers = timers;
         this.onFinished = onFinished;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "run-" + runId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new RunThread(runId, "run-" + runId);
     }
 
     /** True when a candidate came from the embedded policy, whose completion tokens are program-space choices. */
@@ -141,22 +132,7 @@ final class RunLoop {
     }
 
     private void submit(Runnable task) {
-        try {
-            thread.execute(() -> {
-                if (finished) {
-                    return;
-                }
-                try {
-                    task.run();
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    // An OutOfMemoryError too: the run must end FAILED, not stay RUNNING with a dead loop.
-                    LOG.errorf(e, "run %s failed", runId);
-                    finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // the run has ended; a late reward or timer has nothing left to do
-        }
+        thread.submit(task, () -> finished, e -> finish(RunStatus.FAILED, RunThread.failure(e)));
     }
 
     private void begin() {
@@ -443,14 +419,11 @@ final class RunLoop {
     }
 
     private <T> T db(String what, Supplier<T> work) {
-        return retry.call("run " + runId + ": " + what, work);
+        return thread.db(what, work);
     }
 
     private void db(String what, Runnable work) {
-        db(what, () -> {
-            work.run();
-            return null;
-        });
+        thread.db(what, work);
     }
 
     private void finish(RunStatus status, String message) {
