@@ -104,16 +104,28 @@ public abstract class JsonServer implements AutoCloseable {
     protected void admit(String path, Map<String, String> headers) {
     }
 
+    /**
+     * A request is in flight from its arrival until its answer is about to be written: the client may send its next
+     * request as soon as it has read this answer, before this thread returns, and that is not concurrency.
+     */
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean[] counted = {true};
         try {
-            respond(exchange);
+            respond(exchange, () -> {
+                if (counted[0]) {
+                    counted[0] = false;
+                    inFlight.decrementAndGet();
+                }
+            });
         } finally {
-            inFlight.decrementAndGet();
+            if (counted[0]) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
-    private void respond(HttpExchange exchange) throws IOException {
+    private void respond(HttpExchange exchange, Runnable answered) throws IOException {
         long start = System.nanoTime();
         String path = exchange.getRequestURI().getPath();
         byte[] raw = exchange.getRequestBody().readAllBytes();
@@ -136,6 +148,7 @@ public abstract class JsonServer implements AutoCloseable {
         byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         handlerNanos.add(System.nanoTime() - start);
+        answered.run();
         exchange.sendResponseHeaders(reply.status(), out.length == 0 ? -1 : out.length);
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(out);
