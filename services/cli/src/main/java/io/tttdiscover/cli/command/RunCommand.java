@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -159,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
                 || System.getenv("CUDA_VISIBLE_DEVICES") != null) {
             return Map.of();
         }
-        Map<String, Map<String, String>> env = new java.util.HashMap<>();
+        Map<String, Map<String, String>> env = new HashMap<>();
         for (int i = 1; i <= evaluators; i++) {
             env.put(i == 1 ? "evaluator" : "evaluator-" + i, Map.of("CUDA_VISIBLE_DEVICES", Integer.toString(i - 1)));
         }

@@ -1,7 +1,6 @@
 package io.tttdiscover.llm.harmony;
 
 import io.tttdiscover.llm.testserver.Fixtures;
-import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import org.junit.jupiter.api.Test;

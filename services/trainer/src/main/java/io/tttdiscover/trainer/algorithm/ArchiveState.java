@@ -1,5 +1,7 @@
 package io.tttdiscover.trainer.algorithm;
 
+import io.tttdiscover.protocol.pack.ProblemPack;
+
 import java.util.List;
 
 /**
@@ -14,6 +16,11 @@ public record ArchiveState(String id, String code, List<Integer> choices, Double
 
     public static ArchiveState initial(String id, String code, List<Integer> choices) {
         return new ArchiveState(id, code, choices, null, null, true);
+    }
+
+    /** The state every run starts from: the pack's start program (its program space's baseline), or none. */
+    public static ArchiveState initial(ProblemPack pack) {
+        return initial("initial", pack.initialProgram(), pack.hasProgramSpace() ? pack.programSpace().baseline() : null);
     }
 
     public static ArchiveState child(String id, String code, List<Integer> choices, double value, String parentId) {

@@ -6,10 +6,6 @@ import io.tttdiscover.trainer.messaging.EventPublisher;
 import io.tttdiscover.trainer.messaging.RecordedRewards;
 import org.jboss.logging.Logger;
 
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +15,6 @@ import java.util.function.Supplier;
  */
 abstract class ReplayLoop {
     private static final Logger LOG = Logger.getLogger(ReplayLoop.class);
-    private static final long PUBLISH_TIMEOUT_SECONDS = 60;
 
     protected final String runId;
     protected final RunConfig config;
@@ -98,17 +93,6 @@ abstract class ReplayLoop {
         thread.db(what, work);
     }
 
-    /** Waits for the broker's ack of something published. */
-    protected static void await(CompletionStage<Void> sent, String what) {
-        try {
-            sent.toCompletableFuture().get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + what, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + what + ": " + e.getMessage(), e);
-        }
-    }
 
     protected void finish(RunStatus status, String message) {
         if (finished) {

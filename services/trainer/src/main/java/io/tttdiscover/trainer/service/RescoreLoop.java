@@ -80,7 +80,7 @@ final class RescoreLoop extends ReplayLoop {
                 old.program(), old.trace(), old.target(), maskSemantics, System.currentTimeMillis(),
                 old.programBytes(), old.programSha256());
         rows.put(id, RescoreReport.Row.recorded(recorded, id));
-        await(publisher.candidate(again), "candidate " + id);
+        RunThread.await(publisher.candidate(again), "candidate " + id);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class RetrainLoop extends ReplayLoop {
         session = backend.open(new TrainingSpec(runId, pack, config.baseModel(), config.loraRank(),
                 config.warmStart(), config.target(), config.seed()), null);
         archive = new PuctArchive();
-        archive.addInitial(initialState(pack));
+        archive.addInitial(ArchiveState.initial(pack));
         db("run start", () -> store.update(runId, r -> r.status = RunStatus.RUNNING));
         PolicyCheckpoint initial = session.initialCheckpoint();
         version = initial.version();
@@ -92,12 +92,6 @@ final class RetrainLoop extends ReplayLoop {
         if (session != null) {
             session.close();
         }
-    }
-
-    /** The state every run starts from: the pack's start program (the program space's baseline), or none. */
-    static ArchiveState initialState(ProblemPack pack) {
-        return ArchiveState.initial("initial", pack.initialProgram(),
-                pack.hasProgramSpace() ? pack.programSpace().baseline() : null);
     }
 
     /** One recorded step, as RunLoop's finishStep trains a live one. */
@@ -174,6 +168,6 @@ final class RetrainLoop extends ReplayLoop {
         CheckpointEvent event = new CheckpointEvent(Event.CURRENT_SCHEMA, runId, step, checkpoint.version(),
                 backend.name(), embedded ? null : checkpoint.weightsUri(), checkpoint.embeddedPolicy(), metrics,
                 System.currentTimeMillis(), config.problemId());
-        await(publisher.checkpoint(event), "checkpoint v" + checkpoint.version());
+        RunThread.await(publisher.checkpoint(event), "checkpoint v" + checkpoint.version());
     }
 }

@@ -138,7 +138,7 @@ final class RunLoop {
     private void begin() {
         session = backend.open(spec(), null);
         archive = new PuctArchive();
-        archive.addInitial(RetrainLoop.initialState(pack));
+        archive.addInitial(ArchiveState.initial(pack));
         db("run start", () -> store.update(runId, r -> r.status = RunStatus.RUNNING));
         PolicyCheckpoint initial = session.initialCheckpoint();
         version = initial.version();
@@ -255,7 +255,7 @@ final class RunLoop {
             PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step.step, g), runId, step.step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
                     rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis());
-            ReplayLoop.await(publisher.prompt(prompt), "prompt " + prompt.promptId());
+            RunThread.await(publisher.prompt(prompt), "prompt " + prompt.promptId());
             step.published++;
             sent++;
         }
@@ -415,7 +415,7 @@ final class RunLoop {
         CheckpointEvent event = new CheckpointEvent(Event.CURRENT_SCHEMA, runId, step, checkpoint.version(),
                 backend.name(), embedded ? null : checkpoint.weightsUri(), checkpoint.embeddedPolicy(), metrics,
                 System.currentTimeMillis(), config.problemId());
-        ReplayLoop.await(publisher.checkpoint(event), "checkpoint v" + checkpoint.version());
+        RunThread.await(publisher.checkpoint(event), "checkpoint v" + checkpoint.version());
     }
 
     private <T> T db(String what, Supplier<T> work) {
@@ -454,7 +454,7 @@ final class RunLoop {
      */
     static void publishFinished(EventPublisher publisher, String runId, int step, RunStatus status, String problemId) {
         try {
-            ReplayLoop.await(publisher.runFinished(runId, step, status, problemId),
+            RunThread.await(publisher.runFinished(runId, step, status, problemId),
                     "run-finished marker of " + runId);
         } catch (RuntimeException e) {
             LOG.warnf("run %s %s, but its queued work will still be done: %s", runId, status, e.getMessage());
