@@ -1,15 +1,19 @@
 package io.tttdiscover.cli;
 
+import io.tttdiscover.cli.report.EvaluationThroughput;
 import io.tttdiscover.cli.report.PipelineFigures;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.EvaluationTimings;
+import io.tttdiscover.protocol.event.EvaluatorInfo;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PipelineFiguresTest {
 
@@ -21,6 +25,31 @@ class PipelineFiguresTest {
         assertEquals(200, f.medianEvalMs());
         assertEquals(900, f.evalBusyMs());
         assertEquals(0.45, f.busyFraction(), 1e-12);
+    }
+
+    @Test
+    void throughputRunsFromTheFirstPublicationToTheLastEndAndCountsEachEvaluator() {
+        List<RewardEvent> rewards = List.of(timed(1000, 1100, 3000, "node/evaluator"),
+                timed(1000, 1200, 2200, "node/evaluator-2"), timed(1500, 3000, 4600, "node/evaluator"),
+                timed(1500, 2200, 3100, "node/evaluator-2"), timed(0, 0, 0, "never started"));
+        EvaluationThroughput t = EvaluationThroughput.of(rewards);
+        assertEquals(4, t.evaluated());
+        assertEquals(3600, t.spanMs());
+        assertEquals(1900 + 1000 + 1600 + 900, t.busyMs());
+        assertEquals(4000, t.perHour(), 1e-9);
+        assertEquals(Map.of("node/evaluator", 2, "node/evaluator-2", 2), t.byEvaluator());
+        String line = t.render();
+        assertTrue(line.startsWith("throughput: 4 candidates in 3.6 s"), line);
+        assertTrue(line.contains("4000 per hour") && line.contains("node/evaluator 2, node/evaluator-2 2"), line);
+        assertEquals("throughput: no candidate evaluated\n", EvaluationThroughput.of(List.of()).render());
+    }
+
+    private static RewardEvent timed(long created, long started, long finished, String host) {
+        RewardEvent r = timed(created, started, finished);
+        return new RewardEvent(r.schemaVersion(), r.runId(), r.step(), r.group(), r.sample(), r.problemId(),
+                r.status(), r.message(), r.reward(), r.runtimeUs(), r.benchmarks(), r.tests(), r.checksFired(),
+                new EvaluatorInfo("v", host, null, null, null, null, null, null, null, null, null), r.timings(),
+                r.candidate());
     }
 
     private static RewardEvent timed(long created, long started, long finished) {
