@@ -37,10 +37,13 @@ class PipelineFiguresTest {
         assertEquals(3600, t.spanMs());
         assertEquals(1900 + 1000 + 1600 + 900, t.busyMs());
         assertEquals(4000, t.perHour(), 1e-9);
-        assertEquals(Map.of("node/evaluator", 2, "node/evaluator-2", 2), t.byEvaluator());
-        String line = t.render();
-        assertTrue(line.startsWith("throughput: 4 candidates in 3.6 s"), line);
-        assertTrue(line.contains("4000 per hour") && line.contains("node/evaluator 2, node/evaluator-2 2"), line);
+        assertEquals(Map.of("node/evaluator", 2, "node/evaluator-2", 2), t.counts());
+        assertEquals(new EvaluationThroughput.Share(2, 1900 + 1600, 3600), t.byEvaluator().get("node/evaluator"));
+        assertEquals(new EvaluationThroughput.Share(2, 1000 + 900, 2100), t.byEvaluator().get("node/evaluator-2"));
+        String text = t.render();
+        assertTrue(text.startsWith("throughput: 4 candidates in 3.6 s"), text);
+        assertTrue(text.contains("4000 per hour"), text);
+        assertTrue(text.contains("node/evaluator-2               2 evaluated, busy 1.9 s, done at 2.1 s"), text);
         assertEquals("throughput: no candidate evaluated\n", EvaluationThroughput.of(List.of()).render());
     }
 

@@ -42,7 +42,7 @@ public final class RunReport {
                 100 * f.busyFraction(), f.evalBusyMs() / 1e3,
                 workers > 1 ? String.format(Locale.ROOT, ", %.0f%% per worker over %d workers",
                         100 * f.busyFraction() / workers, workers) : "");
-        Map<String, Integer> by = EvaluationThroughput.of(o.rewards()).byEvaluator();
+        Map<String, Integer> by = EvaluationThroughput.of(o.rewards()).counts();
         if (by.size() > 1) {
             StringBuilder line = new StringBuilder();
             new TreeMap<>(by).forEach((k, v) -> line.append(line.isEmpty() ? "" : ", ").append(k).append(' ').append(v));
