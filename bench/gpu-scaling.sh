@@ -6,6 +6,7 @@
 #   bench/gpu-scaling.sh one|two|shared   re-score that set (all candidates published at once) with one replica on
 #                                         GPU 0 | two replicas, one per GPU, one consumer group | one replica with a
 #                                         worker per GPU (one shared queue); each prints its throughput line
+#   bench/gpu-scaling.sh replicas N       re-score it with N replicas, replica i on GPU i-1 (4 on a four-GPU host)
 #   bench/gpu-scaling.sh external         a short run whose second evaluator is bin/discover-evaluator, joined from
 #                                         outside the local stack to its broker, pinned to GPU 1
 # Logs go to $OUT (default ./gpu-scaling-out). Compare figures only within one host: hosts differ by 10% or more.
@@ -18,7 +19,7 @@ export DISCOVER_NO_BUILD="${DISCOVER_NO_BUILD:-1}"
 [[ -x "$HERE/jre/bin/java" ]] && export PATH="$HERE/jre/bin:$PATH"   # the bundle's runtime
 run_id() { cat "$OUT/run-id"; }
 
-case "${1:?record, one, two, shared or external}" in
+case "${1:?record, one, two, replicas N, shared or external}" in
   record)
     ./discover run --target cuda --steps "${2:-4}" --groups 2 --group-size 8 --seed 11 --evaluators 2 --fresh \
       | tee "$OUT/record.log"
@@ -28,6 +29,9 @@ case "${1:?record, one, two, shared or external}" in
     CUDA_VISIBLE_DEVICES=0 ./discover replay "$(run_id)" --rescore --rows 0 | tee "$OUT/rescore-one.log" ;;
   two)
     ./discover replay "$(run_id)" --rescore --rows 0 --evaluators 2 | tee "$OUT/rescore-two.log" ;;
+  replicas)
+    n="${2:?replicas N}"
+    ./discover replay "$(run_id)" --rescore --rows 0 --evaluators "$n" | tee "$OUT/rescore-replicas-$n.log" ;;
   shared)
     ./discover replay "$(run_id)" --rescore --rows 0 --workers 2 | tee "$OUT/rescore-shared.log" ;;
   external)
@@ -48,5 +52,5 @@ case "${1:?record, one, two, shared or external}" in
     wait "$joined" 2>/dev/null || true
     cat "$OUT/external-run.log"
     ;;
-  *) echo "gpu-scaling: record, one, two, shared or external" >&2; exit 2 ;;
+  *) echo "gpu-scaling: record, one, two, replicas N, shared or external" >&2; exit 2 ;;
 esac
