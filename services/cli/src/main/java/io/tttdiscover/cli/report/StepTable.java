@@ -38,12 +38,21 @@ public final class StepTable {
                 m.samples(), 100 * m.fracMixed(), num(m.beta(), 3), num(m.klPolicyBase(), 4), m.wallMs() / 1000.0);
     }
 
-    /** The best program of a run (GET /runs/{id}/best). */
+    /**
+     * The best program of a run (GET /runs/{id}/best): its score (a runtime in us, or the pack's named score, e.g.
+     * "sum of radii 2.6358" with what the evaluator measured or built), then the program.
+     */
     public static String best(JsonNode best) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "best program: %s us (reward %.4f), candidate %s%n",
-                us(best.path("runtimeUs").isNumber() ? best.path("runtimeUs").asDouble() : null),
+        String score = us(best.path("runtimeUs").isNumber() ? best.path("runtimeUs").asDouble() : null);
+        String unit = best.path("scoreUnit").asText("us");
+        boolean runtime = unit.equals("us");
+        sb.append(String.format(Locale.ROOT, "best program: %s (reward %.4f), candidate %s%n",
+                runtime ? score + " us" : best.path("scoreName").asText("score") + " " + score,
                 best.path("reward").asDouble(), best.path("candidateId").asText("?")));
+        if (!runtime && best.hasNonNull("message")) {
+            sb.append("evaluator: ").append(best.path("message").asText()).append('\n');
+        }
         if (best.hasNonNull("description")) {
             sb.append("choices: ").append(best.path("description").asText()).append('\n');
         }
@@ -51,8 +60,12 @@ public final class StepTable {
         return sb.toString();
     }
 
+    /** A score: a runtime in us to 0.1, a small score (a construction's value) to 4 decimals. */
     static String us(Double v) {
-        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", v);
+        if (v == null || v.isNaN()) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
     }
 
     static String num(double v, int decimals) {

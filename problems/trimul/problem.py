@@ -1,30 +1,15 @@
-"""TriMul as data: pack loading, deterministic inputs, the float32 reference, the output check and the
-physics floor. Imported by the worker before any candidate runs; nothing here runs candidate code."""
+"""TriMul's own parts for the shared harness (problems/_harness, score kind runtime): deterministic
+inputs, the float32 reference, the output check and the physics floor. Imported by the worker before
+any candidate runs; nothing here runs candidate code."""
 import math
-import os
 
 import torch
 import torch.nn.functional as F
-import yaml
 
+# Checks that mean a hack (REJECTED) rather than a wrong answer (INCORRECT).
+REJECTING_CHECKS = ("output-aliases-input", "output-type")
 WEIGHT_NAMES = ("left_proj.weight", "right_proj.weight", "left_gate.weight", "right_gate.weight",
                 "out_gate.weight")
-
-
-def load_pack(pack_dir):
-    """pack.yml with its referenced files resolved: cases per device and static rules."""
-    with open(os.path.join(pack_dir, "pack.yml")) as f:
-        pack = yaml.safe_load(f)
-    with open(os.path.join(pack_dir, pack["cases"])) as f:
-        raw_cases = yaml.safe_load(f)
-    with open(os.path.join(pack_dir, pack["static_rules"])) as f:
-        pack["rules"] = yaml.safe_load(f)["rules"]
-    pack["dir"] = os.path.abspath(pack_dir)
-    pack["device_cases"] = {
-        device: {kind: [normalize_case(c, kind, i) for i, c in enumerate(lists.get(kind) or [])]
-                 for kind in ("tests", "benchmarks")}
-        for device, lists in raw_cases.items()}
-    return pack
 
 
 def _as_bool(value):
@@ -43,6 +28,11 @@ def normalize_case(raw, kind, index):
         "t" if kind == "tests" else "b", index, case["seqlen"], case["bs"], case["dim"],
         case["hiddendim"], case["distribution"], "" if case["nomask"] else "-mask")
     return case
+
+
+def describe(case):
+    """The case's fields reported with each benchmark result."""
+    return {k: case[k] for k in ("seqlen", "bs", "dim", "hiddendim")}
 
 
 def make_inputs(case, device, seed, mask_semantics="as-specified"):

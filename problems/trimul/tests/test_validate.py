@@ -2,22 +2,22 @@
 physics floor, timer disagreement, forged tokens, incomplete results, and that an honest result
 passes with the geometric mean recomputed by the worker.
 
-    /usr/bin/python3 problems/trimul/harness/tests/test_validate.py
+    /usr/bin/python3 problems/trimul/tests/test_validate.py
 """
 import math
 import os
 import sys
 
-HARNESS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, HARNESS)
+PACK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(PACK))
 
-import problem  # noqa: E402
-import worker  # noqa: E402
+from _harness import packs, worker  # noqa: E402
 
 
 def _evaluator():
     ev = worker.Evaluator.__new__(worker.Evaluator)  # no fork, no probe: validate() only
-    ev.pack = problem.load_pack(os.path.dirname(HARNESS))
+    ev.pack = packs.load_pack(PACK)
+    ev.problem, ev.value_score = ev.pack["problem"], False
     ev.device, ev.mask_semantics, ev.hardware, ev.timing_override = "cuda", "as-specified", {"device": "cuda"}, None
     return ev
 
@@ -35,6 +35,7 @@ def _payload(ev, token, mean_fn, wall_fn=None):
 
 def main():
     ev = _evaluator()
+    problem = ev.problem
     floor = ev.pack["physics_floor"]["cuda"]
     checks = []
 

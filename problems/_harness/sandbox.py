@@ -23,7 +23,7 @@ import signal
 import tempfile
 import time
 
-import isolation
+from _harness import isolation
 
 
 def _drop_fds(fds):
@@ -259,86 +259,3 @@ def run_in_child(fn, scratch_dir, capture_path, timeout_s, limits, close_fds=(),
         ch.finish()
         raise
     return ch.finish()
-
-
-# --- CPU placement for timed candidates (CUDA): a launch-bound kernel's device time follows the host,
-# so the timed process gets a core of its own. The worker and a staged candidate stay off it.
-
-def _siblings(core):
-    """The SMT siblings of `core` (itself included), from sysfs; {core} when unknown."""
-    try:
-        with open("/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list" % core) as f:
-            text = f.read().strip()
-    except OSError:
-        return {core}
-    out = set()
-    for part in text.split(","):
-        if "-" in part:
-            a, b = part.split("-")
-            out.update(range(int(a), int(b) + 1))
-        elif part:
-            out.add(int(part))
-    return out or {core}
-
-
-def cpu_plan(gpu_index=0, gpu_count=1, timed_core=None, min_cores=4):
-    """{timed_core, others, reserved} or None when the machine is too small (fewer than min_cores
-    allowed cores). Default timed core for GPU slot i: the allowed core at position 2 + 2 i. The
-    others exclude every slot's timed core (gpu_count slots) and the SMT siblings of this one."""
-    try:
-        allowed = sorted(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return None
-    if len(allowed) < min_cores:
-        return None
-
-    def slot_core(i):
-        return allowed[(2 + 2 * i) % len(allowed)]
-    core = int(timed_core) if timed_core is not None else slot_core(int(gpu_index))
-    if core not in allowed:
-        return None
-    reserved = {slot_core(i) for i in range(max(1, int(gpu_count)))} | {core}
-    others = [c for c in allowed if c not in reserved and c not in _siblings(core)]
-    if len(others) < 2:
-        return None
-    return {"timed_core": core, "others": others, "reserved": sorted(reserved)}
-
-
-def pin_process(cpus):
-    """Set the affinity of every thread of this process to `cpus`; True when all applied."""
-    ok = True
-    try:
-        tids = [int(t) for t in os.listdir("/proc/self/task")]
-    except OSError:
-        tids = [0]
-    for tid in tids:
-        try:
-            os.sched_setaffinity(tid, set(cpus))
-        except OSError:
-            ok = False  # a thread that ended meanwhile, or not permitted
-    return ok
-
-
-def quiet_core(core, nice=-5):
-    """In the timed process: move it onto its core and raise the calling thread's priority when
-    permitted. Returns what applied (failures are recorded, never raised)."""
-    applied = {"core": core, "affinity": False, "nice": None}
-    try:
-        applied["affinity"] = pin_process([core]) and os.sched_getaffinity(0) == {core}
-    except OSError as exc:
-        applied["affinity_error"] = str(exc)
-    if nice:
-        try:  # the nice value is per thread on Linux: every thread of the process
-            tids = [int(t) for t in os.listdir("/proc/self/task")]
-        except OSError:
-            tids = [0]
-        for tid in tids:
-            try:
-                os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + int(nice))
-            except OSError as exc:
-                applied["nice_error"] = exc.strerror or str(exc)
-        try:
-            applied["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
-        except OSError:
-            pass
-    return applied

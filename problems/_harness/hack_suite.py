@@ -1,18 +1,19 @@
-"""Run the honest and hack candidates in this folder through a real worker process and assert the
-statuses they declare in their first line (`# expect: STATUS [check-id]`; `STATUS|STATUS` accepts
-either). Optional header lines: `# expect-cuda: ...` overrides the expectation on CUDA, `# devices:
-cuda` limits a candidate to those devices, `# timeout: S` sets its timeout_s.
+"""Run a pack's honest and hack candidates (problems/<id>/tests/*.py and tests/corpus/*.py) through a
+real worker process and assert the statuses they declare in their first line (`# expect: STATUS
+[check-id]`; `STATUS|STATUS` accepts either). Optional header lines: `# expect-cuda: ...` overrides the
+expectation on CUDA, `# devices: cuda` limits a candidate to those devices, `# timeout: S` sets its
+timeout_s, `# escape: KIND` runs it again with the static rules off (the OS alone must contain it).
 
-    /usr/bin/python3 problems/trimul/harness/tests/run_hack_suite.py --pack problems/trimul [--device cpu]
-        [--max-runs N] [--json OUT]
+    /usr/bin/python3 problems/_harness/hack_suite.py --pack problems/<id> [--device cpu] [--max-runs N] [--json OUT]
 
-Also runs test_validate.py (the worker's result checks on synthetic child results: physics floor,
-timer disagreement, forged results), test_host_guard.py (the host guard on scripted core speeds) and a
-protocol check: every request is written before any result is read, so the worker's stage-ahead
-pipeline must keep results in order.
-
-Also checks the compatibility switch: under --mask-semantics official-all-ones the mask-ignoring
-candidate passes, as it did on the official leaderboard. Exits 1 on any mismatch.
+Also, for every pack:
+- the harness is out of reach: a candidate generated from the harness package's own module list
+  (packs.harness_modules(), never kept by hand) tries to import each; with the static rules on it is
+  REJECTED (harness-import), with them off every import fails in the candidate's process;
+- the protocol keeps order: every request is written before any result is read, so the worker's
+  stage-ahead pipeline must keep results in order;
+- the pack's own test scripts (tests/test_*.py) exit 0.
+Exits 1 on any mismatch.
 """
 import argparse
 import glob
@@ -22,9 +23,14 @@ import subprocess
 import sys
 import time
 
-TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
-WORKER = os.path.join(os.path.dirname(TESTS_DIR), "worker.py")
+HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
+PROBLEMS_DIR = os.path.dirname(HARNESS_DIR)
+if PROBLEMS_DIR not in sys.path:
+    sys.path.insert(0, PROBLEMS_DIR)
+WORKER = os.path.join(HARNESS_DIR, "worker.py")
 TIMEOUT_FOR = {"hack_infinite_loop.py": 8}
+
+from _harness import packs  # noqa: E402
 
 
 class Worker:
@@ -89,7 +95,7 @@ class HostProbes:
 
     def __init__(self):
         import socket
-        self.harness_dir = os.path.dirname(TESTS_DIR)
+        self.harness_dir = HARNESS_DIR
         self.marker = os.path.join(self.harness_dir, "escape-marker.txt")
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
@@ -126,11 +132,38 @@ class HostProbes:
         return found
 
 
-def candidates(only=None):
-    """The hack and honest candidates of this folder and the honest corpus (corpus/)."""
-    skip = {os.path.basename(__file__), "test_validate.py", "test_host_guard.py"}
-    paths = sorted(glob.glob(os.path.join(TESTS_DIR, "*.py"))) + sorted(glob.glob(os.path.join(TESTS_DIR, "corpus", "*.py")))
-    return [p for p in paths if os.path.basename(p) not in skip and (not only or only in os.path.basename(p))]
+def candidates(tests_dir, only=None):
+    """The pack's hack and honest candidates and its honest corpus (corpus/); test_*.py are scripts."""
+    paths = sorted(glob.glob(os.path.join(tests_dir, "*.py"))) + sorted(glob.glob(os.path.join(tests_dir, "corpus", "*.py")))
+    return [p for p in paths if not os.path.basename(p).startswith("test_")
+            and (not only or only in os.path.basename(p))]
+
+
+def import_harness_candidate(entry_point):
+    """A candidate that imports every harness module (the list derived from the package) and says
+    which it reached: RUNTIME_ERROR "contained" when none."""
+    names = [n for n in packs.harness_modules() if n != "__main__"]
+    lines = ["found = []"]
+    for name in names:
+        # the imported name is used (an import rule fires only on a used import)
+        lines += ["try:", "    import %s" % name, "    found.append(%s)" % name, "except ImportError:", "    pass"]
+    lines += ["", "", "def %s(data):" % entry_point,
+              "    if found:", "        raise RuntimeError('ESCAPED: imported %d harness module(s)' % len(found))",
+              "    raise ImportError('contained: no harness module is importable')"]
+    return "\n".join(lines) + "\n", names
+
+
+def scripts(tests_dir, args):
+    """The pack's own test scripts (tests/test_*.py, given --pack and --device), each must exit 0."""
+    ok = True
+    for path in sorted(glob.glob(os.path.join(tests_dir, "test_*.py"))):
+        t0 = time.time()
+        rc = subprocess.call([sys.executable, path, "--pack", args.pack, "--device", args.device]
+                             + (["--max-runs", str(args.max_runs)] if args.max_runs else []))
+        print("%-36s %s in %.1f s" % (os.path.basename(path), "ok" if rc == 0 else "FAIL: exit %d" % rc,
+                                      time.time() - t0), flush=True)
+        ok &= rc == 0
+    return ok
 
 
 def judge(name, res, status, check, request_id):
@@ -182,17 +215,15 @@ def main(argv=None):
     global VERBOSE
     VERBOSE = args.verbose
     t0 = time.time()
+    tests_dir = os.path.join(args.pack, "tests")
+    entry_point = packs.load_pack(args.pack)["entry_point"]
     ok = True
-    import test_validate
-    ok &= test_validate.main() == 0
-    import test_host_guard
-    ok &= test_host_guard.main() == 0
     probes = HostProbes()
     escapes = []
     worker = Worker(args.pack, args.device, "as-specified", args.max_runs)
     try:
         sent = []
-        for path in candidates(args.only):
+        for path in candidates(tests_dir, args.only):
             name = os.path.basename(path)
             statuses, check, devices, timeout, escape = header(path, args.device)
             if devices and args.device not in devices:
@@ -206,47 +237,32 @@ def main(argv=None):
             sent.append((name, statuses, check))
         for name, statuses, check in sent:
             ok &= judge(name, worker.receive(), statuses, check, name)
+        imports, names = import_harness_candidate(entry_point)
+        ok &= judge("import every harness module", worker.evaluate("imports", imports), "REJECTED",
+                    "harness-import", "imports")
     finally:
         worker.close()
     ok &= no_escape(probes, "with static rules")
-    if escapes:
-        # The OS alone: the same escapes with rules.yml switched off must be contained all the same
-        # (no OK, nothing left on the host).
-        bare = Worker(args.pack, args.device, "as-specified", args.max_runs, static_rules=False)
-        try:
-            for name, code, timeout, escape in escapes:
-                res = bare.evaluate(name + " (no rules)", code, timeout or TIMEOUT_FOR.get(name))
-                contained = ["RUNTIME_ERROR", "CRASHED", "REJECTED", "TIMEOUT", "INCORRECT"]
-                ok &= judge("%s (%s, no static rules)" % (name, escape), res, contained, None, name + " (no rules)")
-                iso = res.get("isolation") or {}
-                ok &= res["status"] in ("CRASHED", "TIMEOUT") or all(iso.get(k) is True for k in ("unprivileged", "net_ns", "read_only", "pid_ns")) \
-                    or _say("    isolation not fully applied: %s" % iso)
-        finally:
-            bare.close()
-        ok &= no_escape(probes, "without static rules")
-    if args.only and "ignore_mask" not in args.only:
-        print("%s in %.1f s" % ("all as expected" if ok else "MISMATCHES", time.time() - t0))
-        return 0 if ok else 1
-    compat = Worker(args.pack, args.device, "official-all-ones", args.max_runs)
+    # The OS alone: the escapes with the static rules switched off must be contained all the same (no
+    # OK, nothing left on the host), and no harness module may be importable.
+    bare = Worker(args.pack, args.device, "as-specified", args.max_runs, static_rules=False)
     try:
-        with open(os.path.join(TESTS_DIR, "hack_ignore_mask.py")) as f:
-            code = f.read()
-        res = compat.evaluate("compat", code)
-        ok &= judge("hack_ignore_mask.py (all-ones worker)", res, "OK", None, "compat")
-        ok &= res.get("mask_semantics") == "official-all-ones" or _say("    mask_semantics %s" % res.get("mask_semantics"))
-        # per request: the request's field wins over the worker's default, both ways
-        res = compat.evaluate("as-specified request", code, mask_semantics="as-specified")
-        ok &= judge("hack_ignore_mask.py (as-specified request)", res, "INCORRECT", "mismatch", "as-specified request")
-        ok &= res.get("mask_semantics") == "as-specified" or _say("    mask_semantics %s" % res.get("mask_semantics"))
+        for name, code, timeout, escape in escapes:
+            res = bare.evaluate(name + " (no rules)", code, timeout or TIMEOUT_FOR.get(name))
+            contained = ["RUNTIME_ERROR", "CRASHED", "REJECTED", "TIMEOUT", "INCORRECT"]
+            ok &= judge("%s (%s, no static rules)" % (name, escape), res, contained, None, name + " (no rules)")
+            iso = res.get("isolation") or {}
+            ok &= res["status"] in ("CRASHED", "TIMEOUT") or all(iso.get(k) is True for k in ("unprivileged", "net_ns", "read_only", "pid_ns")) \
+                or _say("    isolation not fully applied: %s" % iso)
+        res = bare.evaluate("imports (no rules)", imports)
+        ok &= judge("import %d harness modules (no static rules)" % len(names), res, "RUNTIME_ERROR", None,
+                    "imports (no rules)")
+        ok &= "contained" in res["message"] or _say("    %s" % res["message"])
     finally:
-        compat.close()
-    plain = Worker(args.pack, args.device, "as-specified", args.max_runs)
-    try:
-        res = plain.evaluate("all-ones request", code, mask_semantics="official-all-ones")
-        ok &= judge("hack_ignore_mask.py (all-ones request)", res, "OK", None, "all-ones request")
-        ok &= res.get("mask_semantics") == "official-all-ones" or _say("    mask_semantics %s" % res.get("mask_semantics"))
-    finally:
-        plain.close()
+        bare.close()
+    ok &= no_escape(probes, "without static rules")
+    if not args.only:
+        ok &= scripts(tests_dir, args)
     print("%s in %.1f s" % ("all as expected" if ok else "MISMATCHES", time.time() - t0))
     if args.json:
         with open(args.json, "w") as f:

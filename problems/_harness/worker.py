@@ -1,12 +1,12 @@
-"""Warm TriMul evaluation worker: one per device slot, started once by the evaluator service.
+"""Warm evaluation worker of any problem pack: one per device slot, started once by the evaluator service.
 
-    /usr/bin/python3 problems/trimul/harness/worker.py --pack problems/trimul --device cpu|cuda \
+    /usr/bin/python3 problems/_harness/worker.py --pack problems/<id> --device cpu|cuda \
         [--mask-semantics as-specified|official-all-ones]
 
 It imports torch once (never initialising CUDA itself), prints one ready line, then reads one JSON
 request per line on stdin and writes exactly one JSON result line per request on its original
 stdout, which only the worker can write to (candidates' fds 1 and 2 go to a capture file). Every
-candidate runs in a fresh forked child (sandbox.py); the README documents the protocol.
+candidate runs in a fresh forked child (sandbox.py); problems/README.md documents the protocol.
 """
 import argparse
 import fcntl
@@ -25,21 +25,14 @@ import sys
 import tempfile
 import time
 
-HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
-if HARNESS_DIR not in sys.path:
-    sys.path.insert(0, HARNESS_DIR)
+PROBLEMS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if PROBLEMS_DIR not in sys.path:
+    sys.path.insert(0, PROBLEMS_DIR)
 
 import torch  # noqa: E402
 
-import child  # noqa: E402
-import isolation  # noqa: E402
-import problem  # noqa: E402
-import sandbox  # noqa: E402
-import static_checks  # noqa: E402
+from _harness import child, isolation, packs, sandbox, static_checks  # noqa: E402
 
-# Every module of this folder, derived from the folder itself: the child removes them all from
-# sys.modules before the candidate loads, and the static rule harness-import names them all.
-HARNESS_MODULES = tuple(sorted(n[:-3] for n in os.listdir(HARNESS_DIR) if n.endswith(".py") and n != "__init__.py"))
 # Environment variables a candidate process keeps (everything else, API keys included, is dropped):
 # the same in tests and benchmarks, so the environment tells a candidate nothing about the mode.
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_MODULE_LOADING",
@@ -58,7 +51,7 @@ TIMER_SLACK_US = 100.0
 # Imported once in the worker (CUDA device) so every forked candidate finds them loaded; none of
 # them may initialise CUDA (a forked child could not use it then), which the probe below proves.
 # (torch._dynamo / torch._inductor are left out: importing them can touch the CUDA driver.)
-PRELOAD_CUDA = tuple(m for m in os.environ.get("TRIMUL_PRELOAD", "triton,triton.language").split(",") if m)
+PRELOAD_CUDA = tuple(m for m in os.environ.get("HARNESS_PRELOAD", "triton,triton.language").split(",") if m)
 
 
 def _triton_version():
@@ -89,7 +82,6 @@ def _probe_gpu():
                              capture_output=True, text=True, timeout=20)
         lines = out.stdout.strip().splitlines() if out.returncode == 0 else []
         info["driver"] = lines[0] if lines else None
-        info["gpu_count"] = len(lines) or None  # GPUs on the machine (for the per-slot CPU plan)
     except (OSError, subprocess.SubprocessError):
         pass
     return info
@@ -114,31 +106,19 @@ class Evaluator:
     """Parent side of one evaluation: static checks, compile, fork, validate. Used by the worker loop
     and by check_space.py, so both go through the same path."""
 
-    def __init__(self, pack_dir, device, mask_semantics="as-specified", protocol_fd=None, max_runs=None,
-                 stage_ahead=True, stage_cuda_context=True, pin_cpu="auto", timed_core=None, timed_nice=-5,
-                 host_guard="off", static_rules=True, isolate=True, sandbox_uid=DEFAULT_SANDBOX_UID):
-        self.pack = problem.load_pack(pack_dir)
+    def __init__(self, pack_dir, device, mask_semantics=None, protocol_fd=None, max_runs=None,
+                 stage_ahead=True, static_rules=True, isolate=True, sandbox_uid=DEFAULT_SANDBOX_UID):
+        self.pack = packs.load_pack(pack_dir)
+        self.problem = self.pack["problem"]
+        self.value_score = self.pack["score"]["kind"] == "value"
         # Static rules off (--static-rules off) is for proving the OS sandbox alone contains escapes.
         self.static_rules = static_rules
-        self.pack["rules"] = _with_harness_modules(self.pack["rules"])
         self.device = device
-        self.mask_semantics = mask_semantics
+        self.mask_semantics = mask_semantics or self.pack.get("mask_semantics") or "as-specified"
         self.protocol_fd = protocol_fd
+        # While one candidate runs the next is forked and staged, its CUDA context created ahead (saves
+        # ~0.15-0.2 s per candidate; an A/B on the H100 showed no effect of that idle context on timing).
         self.stage_ahead = stage_ahead
-        # A staged child also creates its CUDA context ahead (saves ~0.15-0.2 s per candidate). An A/B on
-        # the H100 showed no effect of that idle second context on timing (gpu/NOTES.md);
-        # --lazy-cuda-context creates it after go() instead.
-        self.stage_cuda_context = stage_cuda_context
-        # CPU placement (CUDA): the timed candidate gets a core of its own (gpu/NOTES.md: the fast
-        # kernels are launch-bound, host stalls inside a timed call move their score). auto = on for
-        # cuda on machines with >= 4 allowed cores, off on cpu (where the candidate is the CPU load).
-        self.pin_cpu, self.timed_core_arg, self.timed_nice = pin_cpu, timed_core, int(timed_nice)
-        self.cpu_plan = None
-        # Host guard (host_guard.py): before each timed call the timed thread moves to a core that runs
-        # at full speed right now. auto = on for cuda with >= 4 allowed cores and no fixed timed core.
-        # Off by default: an interleaved A/B on the H100 showed no smaller spread (gpu/NOTES.md).
-        self.host_guard_mode = host_guard
-        self.guard_host = False
         if device not in self.pack["device_cases"]:
             raise SystemExit("pack has no cases for device %r" % device)
         self.timing_override = None
@@ -151,7 +131,7 @@ class Evaluator:
                                                min_runs=min(int(max_runs), timing["min_runs"]))
         self.limits = dict(self.pack.get("limits", {}).get(device) or {})
         self.host_memory = float(self.limits.pop("host_memory_gib", 0) or 0) * 2 ** 30
-        self.workdir = tempfile.mkdtemp(prefix="trimul-worker-")
+        self.workdir = tempfile.mkdtemp(prefix="%s-worker-" % self.pack["id"])
         # Compile caches live as long as the worker, shared by its candidates (Triton, Inductor);
         # Inductor compiles in-process (no compile-worker pool inside the sandbox).
         self.caches = [os.path.join(self.workdir, "triton-cache"), os.path.join(self.workdir, "inductor-cache")]
@@ -206,7 +186,6 @@ class Evaluator:
         return spec
 
     def _hardware(self):
-        gpu_count = None
         hw = {"device": self.device, "gpu_name": None, "driver": None, "torch": torch.__version__,
               "triton": _triton_version(), "python": platform.python_version(), "cpu": _cpu_name()}
         if self.device == "cuda":
@@ -226,40 +205,12 @@ class Evaluator:
             hw.update(gpu_name=payload["gpu_name"], driver=payload["driver"], cuda=payload["cuda"])
             if payload.get("isolation"):
                 hw["isolation"] = payload["isolation"]
-            gpu_count = payload.get("gpu_count")
             # One candidate at a time per physical GPU, across workers: two workers on one GPU
             # time-slice it and corrupt each other's timings (measured: timer-disagreement fires).
             key = "".join(ch for ch in payload.get("uuid") or os.environ.get("CUDA_VISIBLE_DEVICES", "all")
                           if ch.isalnum() or ch == "-")
-            self.gpu_lock_path = os.path.join(tempfile.gettempdir(), "trimul-gpu-%s.lock" % key)
-        self._plan_cpus(hw, gpu_count if self.device == "cuda" else None)
-        self._plan_guard(hw)
+            self.gpu_lock_path = os.path.join(tempfile.gettempdir(), "harness-gpu-%s.lock" % key)
         return hw
-
-    def _plan_guard(self, hw):
-        cores = len(os.sched_getaffinity(0))
-        wanted = self.host_guard_mode == "on" or (self.host_guard_mode == "auto" and cores >= 4)
-        self.guard_host = wanted and self.device == "cuda" and self.cpu_plan is None
-        hw["host_guard"] = {"applied": self.guard_host, "cores": cores, "mode": self.host_guard_mode}
-        if wanted and not self.guard_host:
-            hw["host_guard"]["why"] = "cpu device" if self.device != "cuda" else "a fixed timed core (--pin-cpu)"
-
-    def _plan_cpus(self, hw, gpu_count):
-        if self.pin_cpu == "off" or (self.pin_cpu == "auto" and self.device != "cuda"):
-            return
-        visible = os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",")[0].strip()
-        gpu_index = int(visible) if visible.isdigit() else 0
-        plan = sandbox.cpu_plan(gpu_index, max(gpu_count or 1, gpu_index + 1), self.timed_core_arg)
-        if plan is None:
-            hw["cpu_pinning"] = {"applied": False, "why": "fewer than 4 usable cores or core not allowed"}
-            return
-        # The worker (and so every child it forks, staged ones included) runs on the other cores; a
-        # child moves onto the timed core only when it starts (in_child).
-        parent_ok = sandbox.pin_process(plan["others"])
-        self.cpu_plan = plan
-        hw["cpu_pinning"] = {"applied": True, "timed_core": plan["timed_core"], "timed_nice": self.timed_nice,
-                             "worker_cores": len(plan["others"]), "reserved": plan["reserved"],
-                             "worker_pinned": parent_ok}
 
     def gpu_lock(self):
         """Blocking exclusive lock on this worker's GPU (None on CPU); release with os.close."""
@@ -276,7 +227,7 @@ class Evaluator:
         return float(self.pack["timeouts"][self.device])
 
     def result(self, request_id, status, message="", mask_semantics=None, **extra):
-        res = {"id": request_id, "status": status, "message": _trim(message), "score_us": None,
+        res = {"id": request_id, "status": status, "message": _trim(message), "score": None, "score_us": None,
                "benchmarks": [], "tests": {"passed": 0, "total": len(self.pack["device_cases"][self.device]["tests"])},
                "checks_fired": [], "hardware": self.hardware, "mask_semantics": mask_semantics or self.mask_semantics,
                "timings_ms": {"static": 0.0, "load": 0.0, "test": 0.0, "benchmark": 0.0, "total": 0.0}}
@@ -329,23 +280,16 @@ class Evaluator:
         job.token = secrets.token_hex(16)
         pack, device, mask, threads, token = self.pack, self.device, mask_semantics, self.limits.get("threads"), job.token
 
-        stage_ctx = self.stage_cuda_context
-        plan, nice, guard_host = self.cpu_plan, self.timed_nice, self.guard_host
-
         def prepare_in_child():
-            if device == "cuda" and stage_ctx:
+            if device == "cuda":
                 torch.cuda.init()
                 torch.empty(1, device="cuda")  # creates the context; launches no kernel
 
         def in_child():
-            placed = sandbox.quiet_core(plan["timed_core"], nice) if plan else None
             _hide_harness()
             if threads:
                 torch.set_num_threads(int(threads))
-            out = child.evaluate(pack, device, mask, source_path, token, guard_host)
-            if placed is not None:
-                out["timed_cpu"] = placed
-            return out
+            return child.evaluate(pack, device, mask, source_path, token)
 
         job.child = sandbox.Child(in_child, job.scratch, job.capture, job.timeout_s, self.limits, self._close_fds(),
                                   prepare=prepare_in_child, staged=stage, isolate=self.child_spec(job.scratch))
@@ -390,14 +334,16 @@ class Evaluator:
         if len(benches) != len(expected) or tests["passed"] != tests["total"]:
             return result(request_id, "REJECTED", "incomplete result from the candidate process",
                                checks_fired=["result-channel"])
+        if self.value_score:
+            return self._validate_constructions(request_id, payload, tests, timings, result)
         clean = []
         for case, b in zip(expected, benches):
             mean, wall = float(b["mean_us"]), float(b.get("wall_mean_us", b["mean_us"]))
             if not (math.isfinite(mean) and mean > 0):
                 return result(request_id, "REJECTED", "non-positive time on %s" % case["name"],
                                    checks_fired=["result-channel"])
-            clean.append({"name": case["name"], "seqlen": case["seqlen"], "bs": case["bs"], "dim": case["dim"],
-                          "mean_us": mean, "std_us": float(b["std_us"]), "runs": int(b["runs"]),
+            clean.append({"name": case["name"], **child._describe(self.problem, case), "mean_us": mean,
+                          "std_us": float(b["std_us"]), "runs": int(b["runs"]),
                           "best_us": float(b["best_us"]), "wall_mean_us": wall})
             if self.device == "cuda":
                 # Device events on the default stream vs the host clock around a device-wide sync.
@@ -408,15 +354,43 @@ class Evaluator:
                                        tests=tests, benchmarks=clean)
                 floor_cfg = (self.pack.get("physics_floor") or {}).get("cuda")
                 if floor_cfg:
-                    floor = problem.physics_floor_us(case, floor_cfg) * float(floor_cfg.get("margin", 1.0))
+                    floor = self.problem.physics_floor_us(case, floor_cfg) * float(floor_cfg.get("margin", 1.0))
                     if mean < floor:
                         return result(request_id, "REJECTED",
                                            "%s: %.1f us is below the physics floor %.1f us" % (case["name"], mean, floor),
                                            checks_fired=["physics-floor"], tests=tests, benchmarks=clean)
         score = math.exp(sum(math.log(b["mean_us"]) for b in clean) / len(clean))
         return result(request_id, "OK", "passed %d tests; geomean %.1f us over %d benchmarks"
-                           % (tests["total"], score, len(clean)), score_us=score, benchmarks=clean, tests=tests,
-                           timings_ms={**result(None, "OK")["timings_ms"], **timings})
+                           % (tests["total"], score, len(clean)), score=score, score_us=score, benchmarks=clean,
+                           tests=tests, timings_ms={**result(None, "OK")["timings_ms"], **timings})
+
+    def _validate_constructions(self, request_id, payload, tests, timings, result):
+        """Score kind value: every construction is checked and scored here, in the worker, from the plain
+        data the candidate's process exported; nothing it computed about itself is believed."""
+        cases = self.pack["device_cases"][self.device]
+        built = list(payload.get("tests") or []) + list(payload.get("benchmarks") or [])
+        wanted = cases["tests"] + cases["benchmarks"]
+        if len(built) != len(wanted) or any(not isinstance(b, dict) or b.get("name") != c["name"]
+                                            for b, c in zip(built, wanted)):
+            return result(request_id, "REJECTED", "incomplete result from the candidate process",
+                          checks_fired=["result-channel"])
+        scores, benchmarks = [], []
+        for i, (case, b) in enumerate(zip(wanted, built)):
+            value, failed = self.problem.score(b.get("construction"), case)
+            if failed:
+                check, message = failed
+                return result(request_id, "INCORRECT", "%s: %s" % (case["name"], message), tests=tests,
+                              checks_fired=[check], timings_ms={**result(None, "OK")["timings_ms"], **timings})
+            if i >= len(cases["tests"]):
+                scores.append(float(value))
+                seconds = float(b.get("seconds") or 0.0)
+                benchmarks.append({"name": case["name"], **child._describe(self.problem, case), "score": value,
+                                   "mean_us": seconds * 1e6, "std_us": 0.0, "runs": 1, "best_us": seconds * 1e6})
+        score = sum(scores) / len(scores)
+        return result(request_id, "OK", "%s %.6g over %d case(s)" % (self.pack["score"].get("name", "score"), score,
+                                                                   len(scores)),
+                      score=score, benchmarks=benchmarks, tests=tests,
+                      timings_ms={**result(None, "OK")["timings_ms"], **timings})
 
 
 class Job:
@@ -479,13 +453,6 @@ class Job:
                                    self.mask_semantics, over)
             if isinstance(payload, dict) and isinstance(payload.get("isolation"), dict):
                 res["isolation"] = payload["isolation"]  # what the OS sandbox applied for this candidate
-            placed = payload.get("timed_cpu") if isinstance(payload, dict) else None
-            if isinstance(placed, dict):  # informational (additive field): where the timed process ran
-                res["timed_cpu"] = {k: placed[k] for k in ("core", "affinity", "nice", "nice_error")
-                                    if isinstance(placed.get(k), (int, str, bool))}
-            guard = payload.get("host_guard") if isinstance(payload, dict) else None
-            if isinstance(guard, dict):  # informational (additive field): what the host guard did
-                res["host_guard"] = {k: v for k, v in guard.items() if isinstance(v, (int, float, bool))}
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
         res["checks_fired"] = self.warnings + res["checks_fired"]
@@ -539,17 +506,6 @@ class MemoryWatch:
                "process group killed" % (self.over / 2 ** 30, self.limit / 2 ** 30)
 
 
-def _with_harness_modules(rules):
-    """rules.yml's harness-import rule extended with every module of this folder (never kept by hand)."""
-    out = []
-    for rule in rules:
-        if rule.get("id") == "harness-import":
-            match = [rule["match"]] if isinstance(rule["match"], str) else list(rule["match"])
-            rule = dict(rule, match=sorted(set(match) | set(HARNESS_MODULES)))
-        out.append(rule)
-    return out
-
-
 def _preload(device):
     if device != "cuda":
         return []
@@ -566,12 +522,19 @@ def _preload(device):
 
 
 def _hide_harness():
-    """In the child, before the candidate loads: harness modules leave sys.modules and the harness
-    folder leaves sys.path, so `import problem` or `import worker` cannot reach them (the functions
-    already bound keep working)."""
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HARNESS_DIR]
-    for name in HARNESS_MODULES:
-        sys.modules.pop(name, None)
+    """In the child, before the candidate loads: every harness module (the package, its modules, the
+    pack's problem module; the list derived from the package) leaves sys.modules, and the problems
+    folder and the package folder leave sys.path, so no import reaches them (the functions already
+    bound keep working)."""
+    # Relative entries go too: the child's working directory is its scratch dir by now, so they could not
+    # be compared (and the submission's folder is added as an absolute path).
+    hidden = (os.path.abspath(PROBLEMS_DIR), os.path.abspath(packs.HARNESS_DIR))
+    sys.path[:] = [p for p in sys.path if p and os.path.isabs(p) and os.path.normpath(p) not in hidden]
+    sys.path_importer_cache.clear()
+    names = packs.harness_modules()
+    for name in list(sys.modules):
+        if name in names or name.startswith(packs.PACKAGE + "."):
+            sys.modules.pop(name, None)
 
 
 class _Lines:
@@ -620,7 +583,8 @@ def _serve(evaluator, proto, stdin_fd=0):
 
     emit({"ready": True, "device": evaluator.device, "hardware": evaluator.hardware,
           "mask_semantics": evaluator.mask_semantics, "pid": os.getpid(), "preloaded": evaluator.preloaded,
-          "stage_ahead": evaluator.stage_ahead, "stage_cuda_context": evaluator.stage_cuda_context})
+          "stage_ahead": evaluator.stage_ahead, "problem": evaluator.pack["id"],
+          "score": {k: evaluator.pack["score"][k] for k in ("kind", "better")}})
     lines = _Lines(stdin_fd)
     pipeline = []  # Jobs (or finished results) in request order
     while True:
@@ -662,10 +626,10 @@ def _serve(evaluator, proto, stdin_fd=0):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pack", required=True, help="problem pack folder (problems/trimul)")
+    ap.add_argument("--pack", required=True, help="problem pack folder (problems/<id>)")
     ap.add_argument("--device", required=True, choices=("cpu", "cuda"))
-    ap.add_argument("--mask-semantics", default="as-specified", choices=MASK_SEMANTICS,
-                    help="default for requests that carry no mask_semantics field")
+    ap.add_argument("--mask-semantics", default=None, choices=MASK_SEMANTICS,
+                    help="default for requests that carry no mask_semantics field (default: the pack's)")
     ap.add_argument("--static-rules", default="on", choices=("on", "off"),
                     help="off: skip rules.yml (to prove the OS sandbox alone contains escapes)")
     ap.add_argument("--isolation", default="on", choices=("on", "off"),
@@ -676,19 +640,6 @@ def main(argv=None):
                     help="testing only: cap timed calls per benchmark (results carry timing_override)")
     ap.add_argument("--no-stage-ahead", action="store_true",
                     help="do not prepare the next request while one runs (for measurements)")
-    ap.add_argument("--pin-cpu", default="off", choices=("auto", "on", "off"),
-                    help="timed candidate on a core of its own, worker and staged child on the others "
-                         "(auto: on for cuda with >= 4 cores; default off: on the H100 it did not reduce the spread)")
-    ap.add_argument("--timed-core", type=int, default=None,
-                    help="the timed candidate's core (default: allowed core number 2 + 2 * GPU index)")
-    ap.add_argument("--timed-nice", type=int, default=-5,
-                    help="nice increment for the timed candidate when permitted (0: leave it)")
-    ap.add_argument("--host-guard", default="off", choices=("auto", "on", "off"),
-                    help="before each timed call move the timed thread to a core running at full speed "
-                         "(auto: on for cuda with >= 4 cores; default off: on the H100 it did not reduce "
-                         "the spread; see harness/host_guard.py)")
-    ap.add_argument("--lazy-cuda-context", action="store_true",
-                    help="a staged child creates its CUDA context only when it starts, not while another is timed")
     args = ap.parse_args(argv)
     # The protocol goes to a private duplicate of the original stdout; fd 1 then points at stderr so
     # stray prints (ours, torch's, a library's) can never corrupt it.
@@ -697,10 +648,7 @@ def main(argv=None):
     os.dup2(2, 1)
     proto = os.fdopen(proto_fd, "w", buffering=1)
     evaluator = Evaluator(args.pack, args.device, args.mask_semantics, protocol_fd=proto_fd,
-                          max_runs=args.max_runs, stage_ahead=not args.no_stage_ahead,
-                          stage_cuda_context=not args.lazy_cuda_context, pin_cpu=args.pin_cpu,
-                          timed_core=args.timed_core, timed_nice=args.timed_nice, host_guard=args.host_guard,
-                          static_rules=args.static_rules == "on", isolate=args.isolation == "on",
+                          max_runs=args.max_runs, stage_ahead=not args.no_stage_ahead, static_rules=args.static_rules == "on", isolate=args.isolation == "on",
                           sandbox_uid=args.sandbox_uid)
     try:
         _serve(evaluator, proto)

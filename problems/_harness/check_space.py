@@ -1,10 +1,10 @@
 """Evaluate every alternative of the program space on one device through the worker's code path.
 
-    /usr/bin/python3 problems/trimul/harness/check_space.py --pack problems/trimul --device cpu [--json]
+    /usr/bin/python3 problems/_harness/check_space.py --pack problems/<id> --device cpu [--json]
 
 Renders each alternative with baseline choices elsewhere, a few random full combinations (fixed
-seed) and the greedy combination of the fastest alternative per decision, evaluates each, prints a
-table (or one JSON document with --json) and exits 1 if any program that the device can run fails.
+seed) and the greedy combination of the best-scoring alternative per decision, evaluates each, prints
+a table (or one JSON document with --json) and exits 1 if any program that the device can run fails.
 """
 import argparse
 import json
@@ -13,12 +13,11 @@ import random
 import shutil
 import sys
 
-HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
-if HARNESS_DIR not in sys.path:
-    sys.path.insert(0, HARNESS_DIR)
+PROBLEMS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if PROBLEMS_DIR not in sys.path:
+    sys.path.insert(0, PROBLEMS_DIR)
 
-import program_space  # noqa: E402
-import worker  # noqa: E402
+from _harness import program_space, worker  # noqa: E402
 
 
 def main(argv=None):
@@ -36,22 +35,23 @@ def main(argv=None):
     evaluator = worker.Evaluator(args.pack, args.device, max_runs=args.max_runs)
     _WORKDIRS.append(evaluator.workdir)
     space = program_space.load(args.pack, evaluator.pack)
+    higher = evaluator.pack["score"]["better"] == "higher"
     rows = []
 
     def run(label_decision, label_alt, choices):
         res = evaluator.evaluate(program_space.render(space, choices), "%s/%s" % (label_decision, label_alt))
         row = {"decision": label_decision, "alternative": label_alt, "choices": choices, "status": res["status"],
-               "score_us": res["score_us"], "message": res["message"], "total_ms": res["timings_ms"]["total"]}
+               "score": res["score"], "message": res["message"], "total_ms": res["timings_ms"]["total"]}
         rows.append(row)
         if not args.json:
-            score = "%12.1f" % row["score_us"] if row["score_us"] else "%12s" % "-"
+            score = "%12.6g" % row["score"] if row["score"] is not None else "%12s" % "-"
             print("%-12s %-26s %-10s %s %8.0f ms%s" % (label_decision, label_alt, row["status"], score,
                                                      row["total_ms"], "" if row["status"] == "OK" else "  " + row["message"]),
                   flush=True)
         return row
 
     if not args.json:
-        print("%-12s %-26s %-10s %12s %11s" % ("decision", "alternative", "status", "score_us", "eval"))
+        print("%-12s %-26s %-10s %12s %11s" % ("decision", "alternative", "status", "score", "eval"))
     baseline = run("(all)", "baseline", {})
     best = {}
     for d in space["decisions"]:
@@ -62,14 +62,15 @@ def main(argv=None):
                 row = baseline
             else:
                 row = run(d["name"], d["alternatives"][i]["name"], {d["name"]: i})
-            if row["status"] == "OK" and (d["name"] not in best or row["score_us"] < best[d["name"]][1]):
-                best[d["name"]] = (i, row["score_us"])
+            if row["status"] == "OK" and (d["name"] not in best or (
+                    row["score"] > best[d["name"]][1] if higher else row["score"] < best[d["name"]][1])):
+                best[d["name"]] = (i, row["score"])
     rng = random.Random(args.seed)
     for k in range(0 if args.only else args.random):
         choices = {d["name"]: rng.choice(program_space.available(d, args.device)) for d in space["decisions"]}
         run("(random)", "combo-%d" % k, choices)
     greedy = {name: i for name, (i, _) in best.items()}
-    run("(greedy)", "fastest-per-decision", greedy)
+    run("(greedy)", "best-per-decision", greedy)
 
     failed = [r for r in rows if r["status"] != "OK"]
     if args.json:

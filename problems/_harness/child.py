@@ -1,6 +1,7 @@
-"""What runs inside the forked candidate process: load the submission, run the tests, time the
-benchmarks. The outcome goes back to the worker as one JSON object over a pipe; the worker trusts
-nothing in it that it can recompute (see worker.validate_child_result)."""
+"""What runs inside the forked candidate process: load the submission, then per the pack's score kind
+run the tests and time the benchmarks (runtime) or export the candidate's constructions (value). The
+outcome goes back to the worker as one JSON object over a pipe; the worker trusts nothing in it that it
+can recompute (worker.Evaluator.validate)."""
 import gc
 import importlib.util
 import math
@@ -12,9 +13,7 @@ import weakref
 
 import torch
 
-import host_guard
-import isolation
-import problem
+from _harness import isolation
 
 # Bound before any candidate code runs: a candidate that rebinds time.perf_counter or torch.cuda.Event
 # later does not change what the harness calls.
@@ -37,7 +36,7 @@ def _short_exception(exc):
     return ("%s: %s%s" % (type(exc).__name__, exc, loc))[:400]
 
 
-def load_submission(path):
+def load_submission(path, entry_point="custom_kernel"):
     sys.path.insert(0, os.path.dirname(path))  # `from task import ...`: the files the pack puts beside it
     spec = importlib.util.spec_from_file_location("submission", path)
     module = importlib.util.module_from_spec(spec)
@@ -46,25 +45,35 @@ def load_submission(path):
         spec.loader.exec_module(module)
     except BaseException as exc:  # noqa: BLE001 - SystemExit from a candidate is a candidate error
         raise CandidateFailure("RUNTIME_ERROR", "import", "import failed: " + _short_exception(exc))
-    kernel = module.__dict__.get("custom_kernel")
+    kernel = module.__dict__.get(entry_point)
     if not callable(kernel):
-        raise CandidateFailure("RUNTIME_ERROR", "import", "the module defines no callable custom_kernel(data)")
+        raise CandidateFailure("RUNTIME_ERROR", "import", "the module defines no callable %s(data)" % entry_point)
     return kernel
 
 
-class Run:
-    """One candidate evaluation on one device."""
+def no_leftovers(where):
+    """Nothing the candidate started may still run once its entry point has returned: it could work
+    past the timer or outlive the evaluation. Found ones are killed and the candidate rejected."""
+    alive = isolation.leftover_processes()
+    if alive:
+        isolation.kill_all(pid for pid, _ in alive)
+        raise CandidateFailure("REJECTED", "leftover-process", "%s: %d process(es) still running after "
+                               "the entry point returned (%s)" % (where, len(alive), ", ".join(
+                                   "pid %d %s" % pc for pc in alive[:3])))
 
-    def __init__(self, pack, device, mask_semantics, guard_host=False):
+
+class Run:
+    """One candidate evaluation on one device (score kind runtime: tests, then timed benchmarks)."""
+
+    def __init__(self, pack, device, mask_semantics):
         self.device = device
-        # Host guard (host_guard.py): created when the benchmarks start, so the tests (and the compiles
-        # they trigger) run with the process's whole CPU set.
-        self.guard_host = guard_host and device == "cuda"
-        self.guard = None
+        self.problem = problem = pack["problem"]
+        self.rejecting = tuple(getattr(problem, "REJECTING_CHECKS", ()))
         self.mask_semantics = mask_semantics
-        self.atol = float(pack["tolerance"]["atol"])
-        self.rtol = float(pack["tolerance"]["rtol"])
-        self.timing = pack["timing"][device]
+        tolerance = pack.get("tolerance") or {}
+        self.atol = float(tolerance.get("atol", 0.0))
+        self.rtol = float(tolerance.get("rtol", 0.0))
+        self.timing = (pack.get("timing") or {}).get(device) or {}
         self.cases = pack["device_cases"][device]
         self.last_output = None
         self.tests_passed = 0
@@ -80,33 +89,23 @@ class Run:
         except BaseException as exc:  # noqa: BLE001
             raise CandidateFailure("RUNTIME_ERROR", "exception", "%s: %s" % (where, _short_exception(exc)))
 
-    def no_leftovers(self, where):
-        """Nothing the candidate started may still run once custom_kernel has returned: it could work
-        past the timer or outlive the evaluation. Found ones are killed and the candidate rejected."""
-        alive = isolation.leftover_processes()
-        if alive:
-            isolation.kill_all(pid for pid, _ in alive)
-            raise CandidateFailure("REJECTED", "leftover-process", "%s: %d process(es) still running after "
-                                   "custom_kernel returned (%s)" % (where, len(alive), ", ".join(
-                                       "pid %d %s" % pc for pc in alive[:3])))
-
     def verify(self, out, ref, data, where):
-        self.no_leftovers(where)
+        no_leftovers(where)
         previous = self.last_output() if self.last_output is not None else None
         if previous is not None and previous is out:
             raise CandidateFailure("INCORRECT", "output-reused", "%s: returned the same tensor object as the previous call" % where)
-        failed = problem.check_output(out, ref, data, self.atol, self.rtol)
+        failed = self.problem.check_output(out, ref, data, self.atol, self.rtol)
         if failed:
             check, message = failed
-            status = "REJECTED" if check in ("output-aliases-input", "output-type") else "INCORRECT"
+            status = "REJECTED" if check in self.rejecting else "INCORRECT"
             raise CandidateFailure(status, check, "%s: %s" % (where, message))
         self.last_output = weakref.ref(out)
-        problem.poison([out, ref] + problem.input_tensors(data))
+        self.problem.poison([out, ref] + self.problem.input_tensors(data))
 
     def run_tests(self, kernel):
         for case in self.cases["tests"]:
-            data = problem.make_inputs(case, self.device, case["seed"], self.mask_semantics)
-            ref = problem.reference(data)
+            data = self.problem.make_inputs(case, self.device, case["seed"], self.mask_semantics)
+            ref = self.problem.reference(data)
             self.sync()
             out = self.call(kernel, data, "test " + case["name"])
             self.sync()
@@ -118,8 +117,6 @@ class Run:
         timed call (as timeit does): a collection triggered by the harness's own allocations (inputs,
         reference, check) must not land inside a candidate's measurement. Garbage is collected
         outside the timed region as usual."""
-        if self.guard is not None:
-            self.guard.settle()
         was_enabled = _gc_isenabled()
         _gc_disable()
         try:
@@ -152,6 +149,7 @@ class Run:
         reused unchecked. Stops after at least `min_runs` calls once std/sqrt(n)/mean < rel_err, or
         mean x runs > max_kernel_s, or the loop's wall time passes max_wall_s."""
         cfg = self.timing
+        problem = self.problem
         data = problem.make_inputs(case, self.device, case["seed"], self.mask_semantics)
         ref = problem.reference(data)
         where = "benchmark %s check" % case["name"]
@@ -177,7 +175,7 @@ class Run:
                 self.verify(out, ref, data, where)
                 data = None
             else:
-                self.no_leftovers(where)
+                no_leftovers(where)
             del out, ref
             times.append(t)
             walls.append(wall)
@@ -194,8 +192,6 @@ class Run:
         benches = self.cases["benchmarks"]
         if not benches:
             return []
-        if self.guard_host and self.guard is None:
-            self.guard = host_guard.HostGuard()
         warm = self.timing.get("warmup") or {}
         self.benchmark(kernel, benches[0], int(warm.get("max_runs", 100)), float(warm.get("max_kernel_s", 0.01)),
                        recheck=False)
@@ -205,34 +201,73 @@ class Run:
             n = len(times)
             mean = sum(times) / n
             std = math.sqrt(sum((x - mean) ** 2 for x in times) / (n - 1)) if n > 1 else 0.0
-            results.append({"name": case["name"], "seqlen": case["seqlen"], "bs": case["bs"], "dim": case["dim"],
-                            "hiddendim": case["hiddendim"], "mean_us": mean * 1e6, "std_us": std * 1e6, "runs": n,
+            results.append({"name": case["name"], **_describe(self.problem, case), "mean_us": mean * 1e6, "std_us": std * 1e6, "runs": n,
                             "best_us": min(times) * 1e6, "wall_mean_us": sum(walls) / n * 1e6})
         return results
 
 
-def evaluate(pack, device, mask_semantics, source_path, token, guard_host=False):
+def _describe(problem, case):
+    return problem.describe(case) if hasattr(problem, "describe") else {}
+
+
+class Constructions:
+    """Score kind value: one call of the entry point per case; its output leaves this process only as
+    the plain JSON the problem's export() makes of it (the worker checks and scores that itself)."""
+
+    def __init__(self, pack, device, mask_semantics):
+        self.problem, self.device, self.mask_semantics = pack["problem"], device, mask_semantics
+        self.cases = pack["device_cases"][device]
+        self.tests_passed = 0
+
+    def build(self, kernel, case, where):
+        data = self.problem.make_inputs(case, self.device, case["seed"], self.mask_semantics)
+        t0 = _perf_counter()
+        try:
+            out = kernel(data)
+        except BaseException as exc:  # noqa: BLE001
+            raise CandidateFailure("RUNTIME_ERROR", "exception", "%s: %s" % (where, _short_exception(exc)))
+        seconds = _perf_counter() - t0
+        no_leftovers(where)
+        try:
+            construction = self.problem.export(out, case)
+        except ValueError as exc:
+            check, message = exc.args if len(exc.args) == 2 else ("output-type", str(exc))
+            raise CandidateFailure("INCORRECT", check, "%s: %s" % (where, message))
+        return {"name": case["name"], "construction": construction, "seconds": seconds}
+
+    def run(self, kernel):
+        tests = []
+        for case in self.cases["tests"]:
+            tests.append(self.build(kernel, case, "test " + case["name"]))
+            self.tests_passed += 1
+        return tests, [self.build(kernel, case, "benchmark " + case["name"]) for case in self.cases["benchmarks"]]
+
+
+def evaluate(pack, device, mask_semantics, source_path, token):
     """The child's whole job; returns the JSON-able outcome (never raises)."""
     out = {"token": token, "status": "OK", "check": None, "message": "", "tests_passed": 0,
            "benchmarks": [], "timings_ms": {}}
-    run = Run(pack, device, mask_semantics, guard_host)
+    value = pack["score"]["kind"] == "value"
+    run = Constructions(pack, device, mask_semantics) if value else Run(pack, device, mask_semantics)
     t0 = _perf_counter()
     try:
         if device == "cuda":
             torch.cuda.init()
-        kernel = load_submission(source_path)
+        kernel = load_submission(source_path, pack["entry_point"])
         t1 = _perf_counter()
         out["timings_ms"]["load"] = (t1 - t0) * 1e3
-        run.run_tests(kernel)
-        t2 = _perf_counter()
-        out["timings_ms"]["test"] = (t2 - t1) * 1e3
-        out["benchmarks"] = run.run_benchmarks(kernel)
-        out["timings_ms"]["benchmark"] = (_perf_counter() - t2) * 1e3
+        if value:
+            out["tests"], out["benchmarks"] = run.run(kernel)
+            out["timings_ms"]["benchmark"] = (_perf_counter() - t1) * 1e3
+        else:
+            run.run_tests(kernel)
+            t2 = _perf_counter()
+            out["timings_ms"]["test"] = (t2 - t1) * 1e3
+            out["benchmarks"] = run.run_benchmarks(kernel)
+            out["timings_ms"]["benchmark"] = (_perf_counter() - t2) * 1e3
     except CandidateFailure as failure:
         out.update(status=failure.status, check=failure.check, message=failure.message)
     except BaseException as exc:  # noqa: BLE001 - e.g. MemoryError from RLIMIT_AS, raised in harness code
         out.update(status="RUNTIME_ERROR", check="exception", message="harness step failed: " + _short_exception(exc))
     out["tests_passed"] = run.tests_passed
-    if run.guard is not None:
-        out["host_guard"] = run.guard.report()
     return out
