@@ -6,10 +6,13 @@ import io.tttdiscover.protocol.event.StepMetrics;
 import java.util.List;
 import java.util.Locale;
 
-/** Text renderings of step metrics and of a run's best program. */
+/**
+ * Text renderings of step metrics and of a run's best program. "best" is the best score of a step (a runtime in us
+ * for TriMul, the pack's own score otherwise, e.g. a sum of radii).
+ */
 public final class StepTable {
     private static final String HEADER = String.format(Locale.ROOT, "%4s %5s %4s %10s %11s %10s %14s %6s %7s %8s %7s",
-            "step", "n", "fail", "reward_max", "reward_mean", "best_us", "best_so_far_us", "mixed", "beta", "kl",
+            "step", "n", "fail", "reward_max", "reward_mean", "best", "best_so_far", "mixed", "beta", "kl",
             "wall_s");
 
     private StepTable() {
