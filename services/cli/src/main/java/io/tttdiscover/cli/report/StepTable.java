@@ -35,7 +35,7 @@ public final class StepTable {
 
     /** One line for a step as it finishes. */
     public static String progressLine(StepMetrics m, int done, int totalSteps) {
-        return String.format(Locale.ROOT, "[%d/%d] step %d: reward max %.4f mean %.4f, best %s us (so far %s us), "
+        return String.format(Locale.ROOT, "[%d/%d] step %d: reward max %.4f mean %.4f, best %s (so far %s), "
                         + "%d/%d failed, mixed groups %.0f%%, beta %s, kl %s, %.1f s", done, totalSteps, m.step(),
                 m.rewardMax(), m.rewardMean(), us(m.bestRuntimeUs()), us(m.bestRuntimeSoFarUs()), m.failures(),
                 m.samples(), 100 * m.fracMixed(), num(m.beta(), 3), num(m.klPolicyBase(), 4), m.wallMs() / 1000.0);
