@@ -8,6 +8,8 @@ import io.tttdiscover.protocol.event.MaskSemantics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -231,7 +233,8 @@ public final class ProblemPack {
             return "no measured score yet";
         }
         if (score < target) {
-            return String.format(Locale.ROOT, "%.4g below the target", target - score);
+            return new BigDecimal(target - score).round(new MathContext(4)).stripTrailingZeros().toPlainString()
+                    + " below the target";
         }
         return "at or above the target; push it higher still";
     }

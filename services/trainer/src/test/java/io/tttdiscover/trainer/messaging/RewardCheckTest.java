@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What a reward must be to enter a run (the probes of a hostile user: forged, out of range, for nothing asked). */
 class RewardCheckTest {
     private static final double SCALE = 1500.0;
-    private static final RewardCheck.Range CPU = new RewardCheck.Range(ScoreOrder.LOWER_IS_BETTER, SCALE, 1.0, 60e6, 262144);
+    private static final RewardCheck.Range CPU = new RewardCheck.Range(ScoreOrder.LOWER_IS_BETTER, SCALE, 1.0, 60e6,
+            262144);
 
     private static Run run() {
         Run run = new Run();
@@ -124,6 +125,19 @@ class RewardCheckTest {
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, Double.NaN, 9000.0), "not a finite");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.REJECTED, 0.5, null), "must be 0");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, -1.0, 9000.0), "non-negative");
+    }
+
+    @Test
+    void aHigherIsBetterScoreIsCheckedAgainstItsOwnRewardAndBound() {
+        RewardCheck.Range circles = new RewardCheck.Range(ScoreOrder.HIGHER_IS_BETTER, 1.0, 0.0, 2.8768, 65536);
+        assertEquals(Optional.empty(), RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 2.61,
+                2.61), Optional.of(run()), circles), "reward = scale * score");
+        Optional<String> inverse = RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1 / 2.61,
+                2.61), Optional.of(run()), circles);
+        assertTrue(inverse.orElse("").contains("does not match"), inverse.toString());
+        Optional<String> beyond = RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 3.0, 3.0),
+                Optional.of(run()), circles);
+        assertTrue(beyond.orElse("").contains("(its proven bound)"), beyond.toString());
     }
 
     @Test
