@@ -28,8 +28,8 @@ public final class StepTable {
 
     public static String row(StepMetrics m) {
         return String.format(Locale.ROOT, "%4d %5d %4d %10.4f %11.4f %10s %14s %5.0f%% %7s %8s %7.1f", m.step(),
-                m.samples(), m.failures(), m.rewardMax(), m.rewardMean(), us(m.bestRuntimeUs()),
-                us(m.bestRuntimeSoFarUs()), 100 * m.fracMixed(), num(m.beta(), 3), num(m.klPolicyBase(), 4),
+                m.samples(), m.failures(), m.rewardMax(), m.rewardMean(), score(m.bestRuntimeUs()),
+                score(m.bestRuntimeSoFarUs()), 100 * m.fracMixed(), num(m.beta(), 3), num(m.klPolicyBase(), 4),
                 m.wallMs() / 1000.0);
     }
 
@@ -37,7 +37,7 @@ public final class StepTable {
     public static String progressLine(StepMetrics m, int done, int totalSteps) {
         return String.format(Locale.ROOT, "[%d/%d] step %d: reward max %.4f mean %.4f, best %s (so far %s), "
                         + "%d/%d failed, mixed groups %.0f%%, beta %s, kl %s, %.1f s", done, totalSteps, m.step(),
-                m.rewardMax(), m.rewardMean(), us(m.bestRuntimeUs()), us(m.bestRuntimeSoFarUs()), m.failures(),
+                m.rewardMax(), m.rewardMean(), score(m.bestRuntimeUs()), score(m.bestRuntimeSoFarUs()), m.failures(),
                 m.samples(), 100 * m.fracMixed(), num(m.beta(), 3), num(m.klPolicyBase(), 4), m.wallMs() / 1000.0);
     }
 
@@ -47,11 +47,11 @@ public final class StepTable {
      */
     public static String best(JsonNode best) {
         StringBuilder sb = new StringBuilder();
-        String score = us(best.path("runtimeUs").isNumber() ? best.path("runtimeUs").asDouble() : null);
+        String value = score(best.path("runtimeUs").isNumber() ? best.path("runtimeUs").asDouble() : null);
         String unit = best.path("scoreUnit").asText("us");
         boolean runtime = unit.equals("us");
         sb.append(String.format(Locale.ROOT, "best program: %s (reward %.4f), candidate %s%n",
-                runtime ? score + " us" : best.path("scoreName").asText("score") + " " + score,
+                runtime ? value + " us" : best.path("scoreName").asText("score") + " " + value,
                 best.path("reward").asDouble(), best.path("candidateId").asText("?")));
         if (!runtime && best.hasNonNull("message")) {
             sb.append("evaluator: ").append(best.path("message").asText()).append('\n');
@@ -64,7 +64,7 @@ public final class StepTable {
     }
 
     /** A score: a runtime in us to 0.1, a small score (a construction's value) to 4 decimals. */
-    static String us(Double v) {
+    public static String score(Double v) {
         if (v == null || v.isNaN()) {
             return "-";
         }

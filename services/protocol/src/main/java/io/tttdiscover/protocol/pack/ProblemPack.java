@@ -233,8 +233,7 @@ public final class ProblemPack {
             return "no measured score yet";
         }
         if (score < target) {
-            return new BigDecimal(target - score).round(new MathContext(4)).stripTrailingZeros().toPlainString()
-                    + " below the target";
+            return significant(target - score, 4) + " below the target";
         }
         return "at or above the target; push it higher still";
     }
@@ -243,7 +242,12 @@ public final class ProblemPack {
         if (v == Math.rint(v)) {
             return String.format(Locale.ROOT, "%.0f", v);
         }
-        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.6g", v);
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : significant(v, 6);
+    }
+
+    /** v to the given significant digits, without trailing zeros: 2.61897, 0.035. */
+    private static String significant(double v, int digits) {
+        return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
     }
 
     /** The program a run starts from: the program space's baseline, rendered; null for a pack without one. */

@@ -102,8 +102,9 @@ public final class RewardCheck {
         }
         double expected = range.order().reward(rewardScale, score);
         if (Math.abs(reward - expected) > RELATIVE_SLACK * expected) {
-            return Optional.of("reward " + reward + " does not match what score " + score + " gives with reward_scale "
-                    + rewardScale + ": " + expected);
+            boolean runtime = range.order() == ScoreOrder.LOWER_IS_BETTER;
+            return Optional.of("reward " + reward + " does not match reward_scale " + (runtime ? "/ runtime" : "* score")
+                    + " = " + rewardScale + (runtime ? " / " : " * ") + score + " = " + expected);
         }
         return Optional.empty();
     }
