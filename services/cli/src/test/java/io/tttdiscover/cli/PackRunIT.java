@@ -61,7 +61,7 @@ class PackRunIT {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("packsWithCiRun")
     void aSmallRunCompletesWithRewardsThePackSays(String problem) {
         for (String svc : List.of("trainer", "sampler", "evaluator")) {

@@ -23,7 +23,7 @@ class HackSuiteTest {
         return PythonTorch.packs();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("packs")
     void everyHackIsCaughtAndEveryHonestCandidatePasses(String pack) throws Exception {
         PythonTorch.assumeAvailable();

@@ -18,7 +18,7 @@ class ProgramSpaceCheckTest {
         return PythonTorch.packs();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("packs")
     void everyCpuAlternativeIsCorrect(String pack) throws Exception {
         PythonTorch.assumeAvailable();
