@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /** The run API the CLI and the tests use; its errors are {@link ApiError}s (see {@link ErrorMappers}). */
 @Path("/runs")
@@ -74,7 +75,10 @@ public class RunResource {
         RolloutEntity r = store.rollout(run.bestCandidateId)
                 .orElseThrow(() -> ApiError.notFound("candidate " + run.bestCandidateId + " not stored"));
         List<Integer> choices = choices(r);
-        return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices));
+        Optional<ProblemPack> pack = runs.problem(run.problemId);
+        return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices),
+                pack.map(ProblemPack::scoreName).orElse(null), pack.map(ProblemPack::scoreUnit).orElse(null),
+                r.message);
     }
 
     /** The run's latest policy version: what {@code discover sample --run} samples from. */
