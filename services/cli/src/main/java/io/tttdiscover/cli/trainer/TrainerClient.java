@@ -105,6 +105,11 @@ public final class TrainerClient {
         return get("/runs/" + runId + "/best");
     }
 
+    /** GET /runs/{id}/progress: the step in flight ({@code StepProgress}), or empty between steps and after the run. */
+    public Optional<JsonNode> progress(String runId) {
+        return get("/runs/" + runId + "/progress");
+    }
+
     /** GET /runs/{id}/checkpoint: the run's latest {runId, version, step, backend, weightsUri}, or empty. */
     public Optional<JsonNode> checkpoint(String runId) {
         return get("/runs/" + runId + "/checkpoint");
