@@ -38,13 +38,11 @@ import java.util.List;
 
 /**
  * The run API the CLI, the dashboard and the tests use; its errors are {@link ApiError}s (see {@link ErrorMappers}).
- * Described at {@code /q/openapi}.
+ * Described at {@code /q/openapi} (with the 404s of {@link ApiErrorResponses}).
  */
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runs", description = "Training runs: create, follow, stop, and what they found")
-@APIResponse(responseCode = "404", description = "No such run, or it has nothing of that kind yet",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 public class RunResource {
 
     @Inject
