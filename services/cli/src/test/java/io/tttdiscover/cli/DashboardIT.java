@@ -8,7 +8,7 @@ import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.run.RunOutcome;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.EventCodec;
@@ -95,7 +95,7 @@ class DashboardIT {
                 TrainerClient trainer = new TrainerClient(trainerUrl);
                 CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() ->
                         new RunWatcher(trainer, stack.bootstrapServers(), stack.processes(), System.out)
-                                .createAndWatch(RunRequest.of("trimul", STEPS, GROUPS, GROUP_SIZE, "cpu", 11, null),
+                                .createAndWatch(RunRequest.live("trimul", STEPS, GROUPS, GROUP_SIZE, "cpu", 11, null),
                                         Duration.ofMinutes(10)));
                 // The new run shows up in the list without a reload; the first one is selected.
                 WebElement link = await(browser, "the run in the list",

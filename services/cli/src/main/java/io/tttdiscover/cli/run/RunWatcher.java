@@ -7,6 +7,8 @@ import io.tttdiscover.cli.report.PipelineFigures;
 import io.tttdiscover.cli.report.RewardLog;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.trainer.TrainerClient;
+import io.tttdiscover.protocol.api.RunRequest;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.StepMetrics;
 
 import java.io.PrintStream;
@@ -64,14 +66,13 @@ public final class RunWatcher {
         return createdRunId;
     }
 
-    public RunOutcome createAndWatch(Map<String, Object> request, Duration timeout) {
+    public RunOutcome createAndWatch(RunRequest request, Duration timeout) {
         long start = System.currentTimeMillis();
         // A second early: the broker's and this machine's clocks may differ a little.
         JsonNode created = trainer.createRun(request);
         String runId = created.path("id").asText();
         createdRunId = runId;
-        int totalSteps = created.path("config").path("steps").asInt(((Number) request.getOrDefault("steps", 0))
-                .intValue());
+        int totalSteps = created.path("config").path("steps").asInt(request.steps() == null ? 0 : request.steps());
         int perStep = created.path("config").path("groupsPerBatch").asInt(1)
                 * created.path("config").path("groupSize").asInt(1);
         out.println("run " + runId + " created (mask semantics " + created.path("maskSemantics").asText("-")
@@ -103,7 +104,7 @@ public final class RunWatcher {
                 health.run();
                 int k = run.path("currentStep").asInt();
                 String progress = trainer.progress(runId)
-                        .map(p -> progressLine(p, sampled.count(p.path("step").asInt())))
+                        .map(p -> progressLine(p, sampled.count(p.step())))
                         .orElse("  step " + (k + 1) + "/" + totalSteps + ": " + sampled.count(k) + " sampled, "
                                 + rewards.count(k) + "/" + perStep + " evaluated");
                 if (live) {
@@ -139,12 +140,11 @@ public final class RunWatcher {
      * The step in flight in one line, from the trainer's {@code GET /runs/{id}/progress} and the candidates counted on
      * the topic: {@code step 2/6: 10 sampled, 7/12 evaluated (1 failed), 4 of 6 groups out, 0:14}.
      */
-    static String progressLine(JsonNode p, int sampled) {
-        long s = p.path("elapsedMs").asLong() / 1000;
+    static String progressLine(StepProgress p, int sampled) {
+        long s = p.elapsedMs() / 1000;
         return String.format("  step %d/%d: %d sampled, %d/%d evaluated (%d failed), %d of %d groups out, %d:%02d",
-                p.path("step").asInt() + 1, p.path("steps").asInt(), sampled, p.path("evaluated").asInt(),
-                p.path("groups").asInt() * p.path("groupSize").asInt(), p.path("failed").asInt(),
-                p.path("groupsOut").asInt(), p.path("groups").asInt(), s / 60, s % 60);
+                p.step() + 1, p.steps(), sampled, p.evaluated(), p.groups() * p.groupSize(), p.failed(), p.groupsOut(),
+                p.groups(), s / 60, s % 60);
     }
 
     private List<MemoryFigure> memory() {

@@ -3,6 +3,8 @@ package io.tttdiscover.trainer.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.smallrye.mutiny.Multi;
+import io.tttdiscover.protocol.api.RunRequest;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.BenchmarkStat;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.StepMetrics;
@@ -15,7 +17,6 @@ import io.tttdiscover.trainer.service.RunActivity;
 import io.tttdiscover.trainer.service.RunService;
 import io.tttdiscover.trainer.service.RunStore;
 import io.tttdiscover.trainer.service.RunUpdate;
-import io.tttdiscover.trainer.service.StepProgress;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -64,11 +65,11 @@ public class RunResource {
     @APIResponse(responseCode = "400", description = "A field is invalid or over a limit",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response create(RunRequest request) {
-        RunRequest body = request == null ? emptyRequest() : request;
-        Replay replay = body.replay();
-        Run run = replay == null ? runs.create(body.toConfig(), body.requestedMaskSemantics())
-                : runs.createReplay(replay, shape -> body.toConfig(shape, runs.backendNames()),
-                body.requestedMaskSemantics());
+        RunRequest body = request == null ? RunRequest.empty() : request;
+        Replay replay = RunRequests.replay(body);
+        Run run = replay == null ? runs.create(RunRequests.toConfig(body), RunRequests.maskSemantics(body))
+                : runs.createReplay(replay, shape -> RunRequests.toConfig(body, shape, runs.backendNames()),
+                RunRequests.maskSemantics(body));
         return Response.created(URI.create("/runs/" + run.id)).entity(RunView.of(run)).build();
     }
 
@@ -229,11 +230,6 @@ public class RunResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("candidate " + r.candidateId + " has unreadable choices", e);
         }
-    }
-
-    private static RunRequest emptyRequest() {
-        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
     }
 
     private static NotFoundException notFound(String id) {

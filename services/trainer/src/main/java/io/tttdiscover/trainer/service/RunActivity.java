@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import jakarta.enterprise.context.ApplicationScoped;

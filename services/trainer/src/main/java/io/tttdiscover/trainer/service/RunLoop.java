@@ -1,6 +1,7 @@
 package io.tttdiscover.trainer.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;

@@ -1,7 +1,8 @@
-package io.tttdiscover.trainer.service;
+package io.tttdiscover.protocol.api;
 
 /**
- * How far the step in flight of a run has got, as the terminal's live line and the dashboard show it.
+ * How far the step in flight of a run has got (the trainer's {@code GET /runs/{id}/progress}), as the terminal's
+ * live line and the dashboard show it.
  *
  * @param asked     candidates its prompts asked for so far (groups out x group size)
  * @param evaluated rewards of the step that arrived (every status)
