@@ -105,7 +105,7 @@ class DashboardIT {
                 // Step 0 alone (max and mean): drawn while step 1 runs, from the server's updates.
                 await(browser, "step 0 alone in the reward chart while the run goes on",
                         b -> points(b, "reward") == 2);
-                metricsListed(stack, runId);
+                metricsListed(stack, runId, repo.resolve("services/cli/target"));
 
                 RunOutcome run = running.get(10, TimeUnit.MINUTES);
                 assertEquals("COMPLETED", run.status(), "run ended " + run.status() + ": " + run.message());
@@ -149,6 +149,8 @@ class DashboardIT {
                 browser.get(trainerUrl + "/dashboard/#run=" + runId + "&program=" + id);
                 await(browser, "the finished run, reloaded", b -> points(b, "reward") == 2 * STEPS
                         && b.findElement(By.id("program-panel")).isDisplayed());
+                // Tall enough for the charts, the tree, the best program and the diff in one picture.
+                browser.manage().window().setSize(new Dimension(1400, 1900));
                 ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
                 Path shot = repo.resolve("services/cli/target/dashboard.png");
                 Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -198,7 +200,8 @@ class DashboardIT {
     }
 
     /** The product's series on every service's /q/metrics while the run goes on. */
-    private static void metricsListed(LocalStack stack, String runId) throws Exception {
+    /** Also leaves each service's /q/metrics as it was then in {@code target/metrics-<service>.txt}. */
+    private static void metricsListed(LocalStack stack, String runId, Path out) throws Exception {
         Map<String, List<String>> expected = Map.of(
                 "trainer", List.of("discover_rewards_received_total{", "discover_step_duration_seconds_bucket",
                         "discover_step_phase_seconds_count{phase=\"collect\"", "discover_runs_active",
@@ -219,6 +222,7 @@ class DashboardIT {
                 }
                 Thread.sleep(1000);
             }
+            Files.writeString(out.resolve("metrics-" + e.getKey() + ".txt"), body);
             for (String series : e.getValue()) {
                 assertTrue(body.contains(series), e.getKey() + " /q/metrics lists " + series);
             }

@@ -124,6 +124,14 @@ function chart(c, steps) {
     el("svg:text", { x: L - 4, y: T + 8, "text-anchor": "end", "font-size": 9, fill: "#667" }, fmt(hi, 3)),
     el("svg:text", { x: L - 4, y: H - B, "text-anchor": "end", "font-size": 9, fill: "#667" }, fmt(lo, 3)),
     el("svg:text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", "font-size": 9, fill: "#667" }, "step"));
+  if (steps.length) {
+    svg.append(el("svg:text", { x: x(0), y: H - 8, "text-anchor": "middle", "font-size": 9, fill: "#667" },
+      steps[0].step));
+  }
+  if (steps.length > 1) {
+    svg.append(el("svg:text", { x: x(steps.length - 1), y: H - 8, "text-anchor": "middle", "font-size": 9,
+      fill: "#667" }, steps[steps.length - 1].step));
+  }
   for (const [name, f, color] of c.series) {
     const pts = steps.map((m, i) => [i, f(m)]).filter(([, v]) => v !== null && Number.isFinite(v));
     if (pts.length > 1) {

@@ -84,6 +84,8 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         String runTarget = target != null ? target : device.get();
+        // Before anything starts: an unknown --param fails here.
+        RunRequest runRequest = request(runTarget);
         StackOptions options = new StackOptions(dbUrl, workers, evaluators, Map.of(),
                 replicaGpus(runTarget, evaluators, device.get()));
         LocalStack stack = LocalStack.open(ws, out::println);
@@ -112,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
             RunWatcher watcher = new RunWatcher(trainer, stack.bootstrapServers(), stack.processes(),
                     supervisor::requireRunning, out);
             watching.set(watcher);
-            RunOutcome outcome = watcher.createAndWatch(request(runTarget), Duration.ofMinutes(timeoutMinutes));
+            RunOutcome outcome = watcher.createAndWatch(runRequest, Duration.ofMinutes(timeoutMinutes));
             RunReport.print(outcome, startupMs, evaluators * (workers == null ? 1 : workers), out);
             out.println("\nlogs in " + ws.logs() + "; replay this run with: ./discover replay " + outcome.runId());
             return outcome.completed() ? 0 : 1;

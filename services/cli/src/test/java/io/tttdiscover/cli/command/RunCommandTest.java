@@ -35,6 +35,14 @@ class RunCommandTest {
     }
 
     @Test
+    void aParamGoesIntoTheRequestByNameAndAnUnknownOneFailsNamingIt() {
+        assertEquals(0.05, parse("--param", "klCoef=0.05").request("cpu").klCoef());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--param", "klCoeff=0.05").request("cpu"));
+        assertTrue(e.getMessage().contains("klCoeff"), e.getMessage());
+    }
+
+    @Test
     void theHelpListsTheFlag() {
         String help = new CommandLine(new RunCommand()).getUsageMessage();
         assertTrue(help.contains("--mask-semantics"), help);
