@@ -205,12 +205,12 @@ class DashboardIT {
         Map<String, List<String>> expected = Map.of(
                 "trainer", List.of("discover_rewards_received_total{", "discover_step_duration_seconds_bucket",
                         "discover_step_phase_seconds_count{phase=\"collect\"", "discover_runs_active",
-                        "kafka_consumer_fetch_manager_records_lag"),
+                        "kafka_consumer_fetch_manager_records_lag_max{client_id=\"kafka-consumer-rewards\""),
                 "sampler", List.of("discover_candidates_sampled_total{", "discover_sampling_seconds_bucket",
                         "kafka_producer_"),
                 "evaluator", List.of("discover_candidates_evaluated_total{", "discover_evaluation_seconds_bucket",
                         "discover_evaluator_workers_busy", "discover_evaluator_candidates_waiting",
-                        "kafka_consumer_fetch_manager_records_lag"));
+                        "kafka_consumer_fetch_manager_records_lag_max{client_id=\"kafka-consumer-candidates\""));
         for (var e : expected.entrySet()) {
             String body = "";
             long deadline = System.currentTimeMillis() + 60_000;
