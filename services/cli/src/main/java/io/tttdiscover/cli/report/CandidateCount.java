@@ -2,9 +2,7 @@ package io.tttdiscover.cli.report;
 
 import io.tttdiscover.protocol.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,26 +13,12 @@ import java.util.Map;
 public final class CandidateCount implements AutoCloseable {
     private final String prefix;
     private final Map<Integer, Integer> perStep = new HashMap<>();
-    private final TopicReader follower;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower following;
 
     private CandidateCount(String bootstrap, String runId, long sinceMs) {
         this.prefix = runId + "-s";
-        this.follower = new TopicReader(bootstrap, Topics.CANDIDATES, new TopicReader.Start(null, sinceMs));
-        this.thread = new Thread(() -> {
-            try {
-                while (running) {
-                    follower.poll(Duration.ofMillis(500), this::accept);
-                }
-            } catch (WakeupException stopping) {
-                // close() woke the poll up.
-            } finally {
-                follower.close();
-            }
-        }, "candidates-follower");
-        thread.setDaemon(true);
-        thread.start();
+        this.following = new TopicFollower(bootstrap, Topics.CANDIDATES, new TopicReader.Start(null, sinceMs),
+                "candidates-follower", this::accept);
     }
 
     /** Counts the run's candidates published from {@code sinceMs} (epoch ms) on, in a background thread. */
@@ -68,12 +52,6 @@ public final class CandidateCount implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        follower.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        following.close();
     }
 }
