@@ -11,7 +11,7 @@ import io.tttdiscover.cli.report.ExperienceMetrics;
 import io.tttdiscover.cli.report.TopicReader;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
@@ -81,7 +81,7 @@ class DiscoverRunIT {
             stack.startInfrastructure(options, System.out::println);
             stack.startServices(options, System.out::println);
             long startupMs = System.currentTimeMillis() - t0;
-            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7, null);
+            RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7, null);
             RunOutcome run;
             try (Redelivery redelivery = Redelivery.ofFirstRewardOfStep(stack.bootstrapServers(), 1)) {
                 run = new RunWatcher(new TrainerClient(stack.service("trainer").url()), stack.bootstrapServers(),

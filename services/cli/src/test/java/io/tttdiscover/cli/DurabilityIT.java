@@ -10,7 +10,7 @@ import io.tttdiscover.cli.local.Supervisor;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.RewardLog;
 import io.tttdiscover.cli.report.TopicReader;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
 import io.tttdiscover.protocol.event.EventCodec;
@@ -141,8 +141,8 @@ class DurabilityIT {
     }
 
     private static String create(TrainerClient trainer, long seed, int deadlineSeconds) {
-        Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, "cpu", seed, null);
-        request.put("groupDeadlineSeconds", deadlineSeconds);
+        RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, "cpu", seed, null)
+                .with(Map.of("groupDeadlineSeconds", deadlineSeconds));
         return trainer.createRun(request).path("id").asText();
     }
 

@@ -9,7 +9,7 @@ import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.TopicReader;
 import io.tttdiscover.cli.run.RunOutcome;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
@@ -105,8 +105,8 @@ class EvaluatorFailoverIT {
             Map<String, ChildProcess> watched = new LinkedHashMap<>(stack.processes());
             watched.remove("evaluator-2");
 
-            Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 5, null);
-            request.put("groupDeadlineSeconds", GROUP_DEADLINE_S);
+            RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 5, null)
+                    .with(Map.of("groupDeadlineSeconds", GROUP_DEADLINE_S));
             RunOutcome run;
             Crash crash;
             try (Crash c = new Crash(stack.bootstrapServers(), a, b)) {

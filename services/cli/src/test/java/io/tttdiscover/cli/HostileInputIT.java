@@ -7,7 +7,7 @@ import io.tttdiscover.cli.local.Ports;
 import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.local.Workspace;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
 import io.tttdiscover.protocol.event.CandidateEvent;
@@ -108,9 +108,9 @@ class HostileInputIT {
             try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
                 restRequests(trainerUrl);
 
-                String victim = trainer.createRun(RunRequest.of(PROBLEM, V_STEPS, V_GROUPS, V_SIZE, "cpu", 7, null))
+                String victim = trainer.createRun(RunRequest.live(PROBLEM, V_STEPS, V_GROUPS, V_SIZE, "cpu", 7, null))
                         .path("id").asText();
-                String competitor = trainer.createRun(RunRequest.of(PROBLEM, 1, C_GROUPS, C_SIZE, "cpu", 8, null))
+                String competitor = trainer.createRun(RunRequest.live(PROBLEM, 1, C_GROUPS, C_SIZE, "cpu", 8, null))
                         .path("id").asText();
                 awaitStatus(trainer, victim, Set.of("RUNNING"));
 

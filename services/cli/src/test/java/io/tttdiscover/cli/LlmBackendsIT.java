@@ -10,7 +10,7 @@ import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.CheckpointLog;
 import io.tttdiscover.cli.report.TopicReader;
 import io.tttdiscover.cli.run.RunOutcome;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.llm.harmony.HarmonyRenderer;
@@ -128,13 +128,9 @@ class LlmBackendsIT {
                 stack.startServices(options, System.out::println);
                 System.out.printf("stack up in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
 
-                Map<String, Object> request = RunRequest.of(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 11, null);
-                request.put("trainingBackend", "tinker");
-                request.put("klCoef", 0.1);
-                request.put("loraRank", LORA_RANK);
-                request.put("baseModel", BASE_MODEL);
-                request.put("learningRate", LEARNING_RATE);
-                request.put("groupDeadlineSeconds", 120);
+                RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 11, null)
+                        .with(Map.of("trainingBackend", "tinker", "klCoef", 0.1, "loraRank", LORA_RANK,
+                                "baseModel", BASE_MODEL, "learningRate", LEARNING_RATE, "groupDeadlineSeconds", 120));
                 RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
                         stack.bootstrapServers(), stack.processes(), System.out)
                         .createAndWatch(request, Duration.ofMinutes(5));

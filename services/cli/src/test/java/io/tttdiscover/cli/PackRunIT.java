@@ -12,7 +12,7 @@ import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.RewardEvent;
@@ -89,7 +89,7 @@ class PackRunIT {
             long startupMs = System.currentTimeMillis() - t0;
             RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
                     stack.bootstrapServers(), stack.processes(), System.out)
-                    .createAndWatch(RunRequest.of(problem, steps, groups, groupSize, "cpu", 7, null),
+                    .createAndWatch(RunRequest.live(problem, steps, groups, groupSize, "cpu", 7, null),
                             Duration.ofMinutes(10));
             RunReport.print(run, startupMs, 1, System.out);
 

@@ -7,7 +7,7 @@ import io.tttdiscover.cli.local.Supervisor;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
-import io.tttdiscover.cli.run.RunRequest;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.MaskSemantics;
@@ -84,6 +84,8 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         String runTarget = target != null ? target : device.get();
+        // Before anything starts: an unknown --param fails here.
+        RunRequest runRequest = request(runTarget);
         StackOptions options = new StackOptions(dbUrl, workers, evaluators, Map.of(),
                 replicaGpus(runTarget, evaluators, device.get()));
         LocalStack stack = LocalStack.open(ws, out::println);
@@ -112,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
             RunWatcher watcher = new RunWatcher(trainer, stack.bootstrapServers(), stack.processes(),
                     supervisor::requireRunning, out);
             watching.set(watcher);
-            RunOutcome outcome = watcher.createAndWatch(request(runTarget), Duration.ofMinutes(timeoutMinutes));
+            RunOutcome outcome = watcher.createAndWatch(runRequest, Duration.ofMinutes(timeoutMinutes));
             RunReport.print(outcome, startupMs, evaluators * (workers == null ? 1 : workers), out);
             out.println("\nlogs in " + ws.logs() + "; replay this run with: ./discover replay " + outcome.runId());
             return outcome.completed() ? 0 : 1;
@@ -167,10 +169,11 @@ public final class RunCommand implements Callable<Integer> {
         return env;
     }
 
-    Map<String, Object> request(String runTarget) {
-        Map<String, Object> r = RunRequest.of(problem, steps, groups, groupSize, runTarget, seed, maskSemantics);
-        params.forEach((k, v) -> r.put(k, Params.parse(v)));
-        return r;
+    /** @throws IllegalArgumentException for a --param that POST /runs does not know, or of the wrong type */
+    RunRequest request(String runTarget) {
+        Map<String, Object> extra = new HashMap<>();
+        params.forEach((k, v) -> extra.put(k, Params.parse(v)));
+        return RunRequest.live(problem, steps, groups, groupSize, runTarget, seed, maskSemantics).with(extra);
     }
 
     /** By wire name, so a typo fails before the local stack starts, with the accepted names. */

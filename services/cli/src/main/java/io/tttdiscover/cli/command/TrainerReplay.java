@@ -13,6 +13,7 @@ import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.api.RunRequest;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -47,15 +48,15 @@ final class TrainerReplay {
     }
 
     int run(TrainerClient trainer, String bootstrap, Path problems) {
-        Map<String, Object> body = retrain ? training.request() : new LinkedHashMap<>();
-        body.put(retrain ? "replayOf" : "rescoreOf", recorded);
+        Map<String, Object> fields = retrain ? training.request() : new LinkedHashMap<>();
+        fields.put(retrain ? "replayOf" : "rescoreOf", recorded);
         if (fromOffset != null) {
-            body.put("replayFromOffset", fromOffset);
+            fields.put("replayFromOffset", fromOffset);
         }
         if (fromTimeMs != null) {
-            body.put("replayFromTime", fromTimeMs);
+            fields.put("replayFromTime", fromTimeMs);
         }
-        JsonNode created = trainer.createRun(body);
+        JsonNode created = trainer.createRun(RunRequest.empty().with(fields));
         String id = created.path("id").asText();
         JsonNode config = created.path("config");
         System.out.printf(Locale.ROOT, "%s run %s as run %s: problem %s on %s, %d steps of %d groups x %d%s%n",

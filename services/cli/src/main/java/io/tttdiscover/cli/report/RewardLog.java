@@ -5,7 +5,6 @@ import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MalformedEventException;
 import io.tttdiscover.protocol.event.RewardEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +23,7 @@ public final class RewardLog implements AutoCloseable {
     private final Map<Integer, Integer> perStep = new HashMap<>();
     private int duplicates;
     private int malformed;
-    private TopicReader follower;
-    private Thread thread;
-    private volatile boolean running;
+    private TopicFollower following;
 
     private RewardLog(String runId) {
         this.runId = runId;
@@ -42,21 +39,8 @@ public final class RewardLog implements AutoCloseable {
     /** Follows the topic in a background thread from the beginning, so counts grow as rewards arrive. */
     public static RewardLog follow(String bootstrap, String runId) {
         RewardLog log = new RewardLog(runId);
-        log.follower = new TopicReader(bootstrap, Topics.REWARDS, TopicReader.Start.BEGINNING);
-        log.running = true;
-        log.thread = new Thread(() -> {
-            try {
-                while (log.running) {
-                    log.follower.poll(Duration.ofMillis(500), log::accept);
-                }
-            } catch (WakeupException stopping) {
-                // close() woke the poll up.
-            } finally {
-                log.follower.close();
-            }
-        }, "rewards-follower");
-        log.thread.setDaemon(true);
-        log.thread.start();
+        log.following = new TopicFollower(bootstrap, Topics.REWARDS, TopicReader.Start.BEGINNING, "rewards-follower",
+                log::accept);
         return log;
     }
 
@@ -117,14 +101,8 @@ public final class RewardLog implements AutoCloseable {
 
     @Override
     public void close() {
-        if (thread != null) {
-            running = false;
-            follower.wakeup();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (following != null) {
+            following.close();
         }
     }
 }

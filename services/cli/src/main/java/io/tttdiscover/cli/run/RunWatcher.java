@@ -2,10 +2,13 @@ package io.tttdiscover.cli.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tttdiscover.cli.local.ChildProcess;
+import io.tttdiscover.cli.report.CandidateCount;
 import io.tttdiscover.cli.report.PipelineFigures;
 import io.tttdiscover.cli.report.RewardLog;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.trainer.TrainerClient;
+import io.tttdiscover.protocol.api.RunRequest;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.StepMetrics;
 
 import java.io.PrintStream;
@@ -16,13 +19,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Creates a run on the trainer and follows it to the end: a line per finished step, a live reward count for the
- * step in flight (on a terminal), memory samples of the local processes; then collects the outcome. It follows the
- * run by its id, so a trainer that restarts and resumes the run is followed on (its client waits while it is away).
+ * Creates a run on the trainer and follows it to the end: a line per finished step, the progress of the step in
+ * flight (candidates sampled, evaluated and failed, time elapsed: one line kept up to date on a terminal, else a line
+ * every {@link #PROGRESS_EVERY} while it changes), memory samples of the local processes; then collects the outcome.
+ * It follows the run by its id, so a trainer that restarts and resumes the run is followed on (its client waits while
+ * it is away).
  */
 public final class RunWatcher {
     private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "STOPPED");
     private static final Duration POLL = Duration.ofMillis(500);
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
     private final TrainerClient trainer;
     private final String bootstrap;
@@ -60,20 +66,25 @@ public final class RunWatcher {
         return createdRunId;
     }
 
-    public RunOutcome createAndWatch(Map<String, Object> request, Duration timeout) {
+    public RunOutcome createAndWatch(RunRequest request, Duration timeout) {
         long start = System.currentTimeMillis();
+        // A second early: the broker's and this machine's clocks may differ a little.
         JsonNode created = trainer.createRun(request);
         String runId = created.path("id").asText();
         createdRunId = runId;
-        int totalSteps = created.path("config").path("steps").asInt(((Number) request.getOrDefault("steps", 0))
-                .intValue());
+        int totalSteps = created.path("config").path("steps").asInt(request.steps() == null ? 0 : request.steps());
         int perStep = created.path("config").path("groupsPerBatch").asInt(1)
                 * created.path("config").path("groupSize").asInt(1);
         out.println("run " + runId + " created (mask semantics " + created.path("maskSemantics").asText("-")
                 + "): " + created.path("config"));
-        try (RewardLog rewards = RewardLog.follow(bootstrap, runId)) {
+        out.println("dashboard  " + trainer.baseUrl() + "/dashboard/#run=" + runId);
+        // From a second before the run was created: the broker's clock may differ a little from this one.
+        try (RewardLog rewards = RewardLog.follow(bootstrap, runId);
+             CandidateCount sampled = CandidateCount.follow(bootstrap, runId, start - 1000)) {
             JsonNode run = created;
             int printed = 0;
+            String lastProgress = null;
+            long progressAt = System.currentTimeMillis();
             List<StepMetrics> steps = new ArrayList<>();
             while (true) {
                 run = trainer.run(runId).orElse(run);
@@ -91,10 +102,19 @@ public final class RunWatcher {
                 }
                 processes.values().forEach(ChildProcess::sampleTreeRss);
                 health.run();
+                int k = run.path("currentStep").asInt();
+                String progress = trainer.progress(runId)
+                        .map(p -> progressLine(p, sampled.count(p.step())))
+                        .orElse("  step " + (k + 1) + "/" + totalSteps + ": " + sampled.count(k) + " sampled, "
+                                + rewards.count(k) + "/" + perStep + " evaluated");
                 if (live) {
-                    int k = run.path("currentStep").asInt();
-                    out.printf("\r\033[K  step %d: %d/%d rewards", k, rewards.count(k), perStep);
+                    out.print("\r\033[K" + progress);
                     out.flush();
+                } else if (!progress.equals(lastProgress)
+                        && System.currentTimeMillis() - progressAt >= PROGRESS_EVERY.toMillis()) {
+                    out.println(progress);
+                    lastProgress = progress;
+                    progressAt = System.currentTimeMillis();
                 }
                 if (System.currentTimeMillis() - start > timeout.toMillis()) {
                     clearLive();
@@ -114,6 +134,17 @@ public final class RunWatcher {
                     trainer.best(runId).orElse(null), all, rewards.duplicates(), wall, PipelineFigures.of(all, wall),
                     memory());
         }
+    }
+
+    /**
+     * The step in flight in one line, from the trainer's {@code GET /runs/{id}/progress} and the candidates counted on
+     * the topic: {@code step 2/6: 10 sampled, 7/12 evaluated (1 failed), 4 of 6 groups out, 0:14}.
+     */
+    static String progressLine(StepProgress p, int sampled) {
+        long s = p.elapsedMs() / 1000;
+        return String.format("  step %d/%d: %d sampled, %d/%d evaluated (%d failed), %d of %d groups out, %d:%02d",
+                p.step() + 1, p.steps(), sampled, p.evaluated(), p.groups() * p.groupSize(), p.failed(), p.groupsOut(),
+                p.groups(), s / 60, s % 60);
     }
 
     private List<MemoryFigure> memory() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tttdiscover.protocol.api.RunRequest;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.StepMetrics;
 
@@ -17,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -74,7 +75,7 @@ public final class TrainerClient {
     }
 
     /** POST /runs: the created run (id, status, config, ...). */
-    public JsonNode createRun(Map<String, Object> request) {
+    public JsonNode createRun(RunRequest request) {
         try {
             return send(HttpRequest.newBuilder(uri("/runs"))
                     .header("Content-Type", "application/json")
@@ -103,6 +104,11 @@ public final class TrainerClient {
     /** GET /runs/{id}/best: {runId, candidateId, runtimeUs, reward, program, choices, description}, or empty. */
     public Optional<JsonNode> best(String runId) {
         return get("/runs/" + runId + "/best");
+    }
+
+    /** GET /runs/{id}/progress: the step in flight ({@code StepProgress}), or empty between steps and after the run. */
+    public Optional<StepProgress> progress(String runId) {
+        return get("/runs/" + runId + "/progress").map(p -> JSON.convertValue(p, StepProgress.class));
     }
 
     /** GET /runs/{id}/checkpoint: the run's latest {runId, version, step, backend, weightsUri}, or empty. */

@@ -1,5 +1,6 @@
 package io.tttdiscover.cli.command;
 
+import io.tttdiscover.protocol.api.RunRequest;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -7,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,14 +17,14 @@ class RunCommandTest {
 
     @Test
     void maskSemanticsGoesIntoTheRunRequestByItsWireName() {
-        Map<String, Object> body = parse("--mask-semantics", "official-all-ones", "--seed", "3").request("cpu");
-        assertEquals("official-all-ones", body.get("maskSemantics"));
-        assertEquals(3L, body.get("seed"));
+        RunRequest body = parse("--mask-semantics", "official-all-ones", "--seed", "3").request("cpu");
+        assertEquals("official-all-ones", body.maskSemantics());
+        assertEquals(3L, body.seed());
     }
 
     @Test
     void withoutTheFlagTheTrainerAppliesThePacksDefault() {
-        assertFalse(parse().request("cpu").containsKey("maskSemantics"));
+        assertNull(parse().request("cpu").maskSemantics());
     }
 
     @Test
@@ -30,6 +32,14 @@ class RunCommandTest {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
                 () -> parse("--mask-semantics", "all-zeros"));
         assertTrue(e.getMessage().contains("as-specified, official-all-ones"), e.getMessage());
+    }
+
+    @Test
+    void aParamGoesIntoTheRequestByNameAndAnUnknownOneFailsNamingIt() {
+        assertEquals(0.05, parse("--param", "klCoef=0.05").request("cpu").klCoef());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--param", "klCoeff=0.05").request("cpu"));
+        assertTrue(e.getMessage().contains("klCoeff"), e.getMessage());
     }
 
     @Test

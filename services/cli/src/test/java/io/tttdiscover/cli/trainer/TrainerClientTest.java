@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tttdiscover.cli.local.Ports;
 import org.junit.jupiter.api.AfterEach;
+import io.tttdiscover.protocol.api.RunRequest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ class TrainerClientTest {
     void a4xxFailsAtOnceWithTheTrainersReason() {
         int port = serve(Ports.free(), 400);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> client(port).createRun(Map.of("steps", 0)));
+                () -> client(port).createRun(RunRequest.empty().with(Map.of("steps", 0))));
         assertEquals("the trainer refused POST /runs (HTTP 400): steps must be positive (field steps)",
                 e.getMessage());
         assertEquals(1, requests.get());
@@ -63,7 +64,7 @@ class TrainerClientTest {
     void creatingARunIsNotRepeatedOnceTheTrainerHasSeenIt() {
         int port = serve(Ports.free(), 503, 200);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> client(port).createRun(Map.of("steps", 1)));
+                () -> client(port).createRun(RunRequest.empty().with(Map.of("steps", 1))));
         assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
         assertEquals(1, requests.get(), "one POST: a retry could have created a second run");
     }
@@ -72,7 +73,7 @@ class TrainerClientTest {
     void aRefusedConnectionIsRetriedUntilTheTrainerIsUpEvenForCreatingARun() throws Exception {
         int port = Ports.free();
         CompletableFuture<String> created = CompletableFuture.supplyAsync(
-                () -> client(port).createRun(Map.of("steps", 1)).path("id").asText());
+                () -> client(port).createRun(RunRequest.empty().with(Map.of("steps", 1))).path("id").asText());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (lines.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

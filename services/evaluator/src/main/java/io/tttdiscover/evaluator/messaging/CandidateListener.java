@@ -4,6 +4,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.tttdiscover.evaluator.service.EvaluationService;
+import io.tttdiscover.evaluator.service.EvaluatorMetrics;
 import io.tttdiscover.evaluator.service.EvaluatorIdentity;
 import io.tttdiscover.evaluator.service.FairGate;
 import io.tttdiscover.evaluator.service.FinishedRuns;
@@ -45,11 +46,13 @@ public class CandidateListener {
     private final MutinyEmitter<String> rewards;
     private final FinishedRuns finishedRuns;
     private final FairGate gate;
+    private final EvaluatorMetrics metrics;
 
     public CandidateListener(EvaluationService evaluations, EvaluatorIdentity identity, ProblemPacks packs,
                              @Channel("rewards") MutinyEmitter<String> rewards, FinishedRuns finishedRuns,
-                             FairGate gate) {
+                             FairGate gate, EvaluatorMetrics metrics) {
         this.evaluations = evaluations;
+        this.metrics = metrics;
         this.gate = gate;
         this.finishedRuns = finishedRuns;
         this.identity = identity;
@@ -108,6 +111,7 @@ public class CandidateListener {
     private void publish(RewardEvent reward) {
         rewards.sendMessageAndAwait(Message.of(EventCodec.encode(reward))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(reward.runId()).build()));
+        metrics.answered(reward);
     }
 
     /** The pack's limit; a problem without a pack here gets the default (its reward says so anyway). */

@@ -38,6 +38,8 @@ public class RolloutEntity extends PanacheEntityBase {
     public String program;
     /** JSON list of program-space choices, when the embedded policy wrote the program. */
     public String choices;
+    /** JSON list of the protocol's BenchmarkStat; null when the candidate was not timed. */
+    public String benchmarks;
     /** JSON of the protocol TokenTrace. */
     public String trace;
     @Column(name = "received_at")

@@ -2,14 +2,21 @@ package io.tttdiscover.trainer.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.smallrye.mutiny.Multi;
+import io.tttdiscover.protocol.api.RunRequest;
+import io.tttdiscover.protocol.api.StepProgress;
+import io.tttdiscover.protocol.event.BenchmarkStat;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.trainer.domain.RolloutEntity;
 import io.tttdiscover.trainer.domain.Run;
+import io.tttdiscover.trainer.service.ArchiveNode;
 import io.tttdiscover.trainer.service.Replay;
+import io.tttdiscover.trainer.service.RunActivity;
 import io.tttdiscover.trainer.service.RunService;
 import io.tttdiscover.trainer.service.RunStore;
+import io.tttdiscover.trainer.service.RunUpdate;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -20,14 +27,24 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
-/** The run API the CLI and the tests use; its errors are {@link ApiError}s (see {@link ErrorMappers}). */
+/**
+ * The run API the CLI, the dashboard and the tests use; its errors are {@link ApiError}s (see {@link ErrorMappers}).
+ * Described at {@code /q/openapi} (with the 404s of {@link ApiErrorResponses}).
+ */
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs", description = "Training runs: create, follow, stop, and what they found")
 public class RunResource {
 
     @Inject
@@ -36,30 +53,43 @@ public class RunResource {
     @Inject
     RunStore store;
 
+    @Inject
+    RunActivity activity;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create and start a run", description = "A live run, or a replay of a recorded one "
+            + "(replayOf: re-train on its rewards; rescoreOf: evaluate its candidates again). Unset fields take the "
+            + "trainer's defaults; a run beyond the trainer's limits is refused with the field named.")
+    @APIResponse(responseCode = "201", description = "The run, created and started",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "400", description = "A field is invalid or over a limit",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response create(RunRequest request) {
-        RunRequest body = request == null ? emptyRequest() : request;
-        Replay replay = body.replay();
-        Run run = replay == null ? runs.create(body.toConfig(), body.requestedMaskSemantics())
-                : runs.createReplay(replay, shape -> body.toConfig(shape, runs.backendNames()),
-                body.requestedMaskSemantics());
+        RunRequest body = request == null ? RunRequest.empty() : request;
+        Replay replay = RunRequests.replay(body);
+        Run run = replay == null ? runs.create(RunRequests.toConfig(body), RunRequests.maskSemantics(body))
+                : runs.createReplay(replay, shape -> RunRequests.toConfig(body, shape, runs.backendNames()),
+                RunRequests.maskSemantics(body));
         return Response.created(URI.create("/runs/" + run.id)).entity(RunView.of(run)).build();
     }
 
     @GET
+    @Operation(summary = "Every run, newest first")
     public List<RunView> list() {
         return store.runs().stream().map(RunView::of).toList();
     }
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One run: status, configuration, steps done, best so far")
     public RunView get(@PathParam("id") String id) {
         return RunView.of(store.run(id).orElseThrow(() -> notFound(id)));
     }
 
     @GET
     @Path("{id}/steps")
+    @Operation(summary = "The metrics of every finished step, in order")
     public List<StepMetrics> steps(@PathParam("id") String id) {
         store.run(id).orElseThrow(() -> notFound(id));
         return store.metrics(id);
@@ -67,6 +97,7 @@ public class RunResource {
 
     @GET
     @Path("{id}/best")
+    @Operation(summary = "The run's best correct program (fastest, or highest value), with its per-benchmark timings")
     public BestView best(@PathParam("id") String id) {
         Run run = store.run(id).orElseThrow(() -> notFound(id));
         if (run.bestCandidateId == null) {
@@ -78,12 +109,59 @@ public class RunResource {
         Optional<ProblemPack> pack = runs.problem(run.problemId);
         return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices),
                 pack.map(ProblemPack::scoreName).orElse(null), pack.map(ProblemPack::scoreUnit).orElse(null),
-                r.message);
+                r.message, benchmarks(r));
+    }
+
+    @GET
+    @Path("{id}/progress")
+    @Operation(summary = "The step in flight: candidates asked for, evaluated and failed so far, time elapsed")
+    public StepProgress progress(@PathParam("id") String id) {
+        Run run = store.run(id).orElseThrow(() -> notFound(id));
+        return activity.progress(id).orElseThrow(() -> ApiError.notFound("run " + id + " has no step in flight ("
+                + run.status + ")"));
+    }
+
+    @GET
+    @Path("{id}/archive")
+    @Operation(summary = "The run's archive as a tree: every evaluated program with the state it grew from")
+    public List<ArchiveNode> archive(@PathParam("id") String id) {
+        store.run(id).orElseThrow(() -> notFound(id));
+        return store.archive(id);
+    }
+
+    @GET
+    @Path("{id}/programs/{candidateId}")
+    @Operation(summary = "One program of the run beside its parent's, for a diff")
+    public ProgramView program(@PathParam("id") String id, @PathParam("candidateId") String candidateId) {
+        Run run = store.run(id).orElseThrow(() -> notFound(id));
+        RolloutEntity r = store.rollout(candidateId).filter(c -> c.runId.equals(id))
+                .orElseThrow(() -> ApiError.notFound("run " + id + " has no candidate " + candidateId));
+        String parentProgram = "initial".equals(r.parentStateId)
+                ? runs.problem(run.problemId).map(ProblemPack::initialProgram).orElse(null)
+                : r.parentStateId == null ? null : store.rollout(r.parentStateId).map(p -> p.program).orElse(null);
+        return new ProgramView(id, r.candidateId, r.step, r.group, r.status, r.message, r.runtimeUs, r.reward,
+                r.program, r.parentStateId, parentProgram, describe(run, choices(r)));
+    }
+
+    /**
+     * Server-sent events: one per stored reward, finished step and run start or end, of every run. The first, of kind
+     * {@code hello} and no run, is sent at once, so a client knows the stream is open before anything happens.
+     */
+    @GET
+    @Path("updates")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Live updates of every run (server-sent events), as the dashboard follows them")
+    public Multi<RunUpdate> updates() {
+        return Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(new RunUpdate(null, "hello", -1, System.currentTimeMillis())),
+                activity.updates());
     }
 
     /** The run's latest policy version: what {@code discover sample --run} samples from. */
     @GET
     @Path("{id}/checkpoint")
+    @Operation(summary = "The run's latest policy version")
     public CheckpointView checkpoint(@PathParam("id") String id) {
         store.run(id).orElseThrow(() -> notFound(id));
         return store.latestCheckpoint(id)
@@ -98,6 +176,10 @@ public class RunResource {
      */
     @GET
     @Path("{id}/rescore")
+    @Operation(summary = "A re-score run's comparison of recorded and new results")
+    @APIResponse(responseCode = "200", description = "The re-score report",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = io.tttdiscover.trainer.service.RescoreReport.class)))
     public Response rescore(@PathParam("id") String id) {
         Run run = store.run(id).orElseThrow(() -> notFound(id));
         Replay replay = RunView.replay(run);
@@ -112,6 +194,8 @@ public class RunResource {
 
     @POST
     @Path("{id}/stop")
+    @Operation(summary = "Stop a run; its queued candidates are cancelled everywhere. Stopping a finished run "
+            + "changes nothing")
     public RunView stop(@PathParam("id") String id) {
         return RunView.of(runs.stop(id).orElseThrow(() -> notFound(id)));
     }
@@ -128,6 +212,17 @@ public class RunResource {
         }
     }
 
+    private static List<BenchmarkStat> benchmarks(RolloutEntity r) {
+        if (r.benchmarks == null) {
+            return List.of();
+        }
+        try {
+            return List.of(EventCodec.mapper().readValue(r.benchmarks, BenchmarkStat[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("candidate " + r.candidateId + " has unreadable benchmarks", e);
+        }
+    }
+
     private static List<Integer> choices(RolloutEntity r) {
         if (r.choices == null) {
             return null;
@@ -138,11 +233,6 @@ public class RunResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("candidate " + r.candidateId + " has unreadable choices", e);
         }
-    }
-
-    private static RunRequest emptyRequest() {
-        return new RunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
     }
 
     private static NotFoundException notFound(String id) {

@@ -1,6 +1,7 @@
 package io.tttdiscover.trainer.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.Event;
@@ -68,6 +69,7 @@ final class RunLoop {
     private final TrainingBackend backend;
     private final RunStore store;
     private final EventPublisher publisher;
+    private final RunActivity activity;
     private final ScheduledExecutorService timers;
     private final RunThread thread;
     private PuctArchive archive = new PuctArchive();
@@ -82,8 +84,8 @@ final class RunLoop {
     private boolean finished;
 
     RunLoop(String runId, RunConfig config, MaskSemantics maskSemantics, ProblemPack pack, TrainingBackend backend,
-            RunStore store, EventPublisher publisher, ScheduledExecutorService timers, int queuedCandidates,
-            Runnable onFinished) {
+            RunStore store, EventPublisher publisher, RunActivity activity, ScheduledExecutorService timers,
+            int queuedCandidates, Runnable onFinished) {
         if (queuedCandidates < 1) {
             throw new IllegalArgumentException("queuedCandidates must be >= 1, was " + queuedCandidates);
         }
@@ -95,6 +97,7 @@ final class RunLoop {
         this.backend = backend;
         this.store = store;
         this.publisher = publisher;
+        this.activity = activity;
         this.timers = timers;
         this.onFinished = onFinished;
         this.thread = new RunThread(runId, "run-" + runId);
@@ -140,6 +143,7 @@ final class RunLoop {
         archive = new PuctArchive();
         archive.addInitial(ArchiveState.initial(pack));
         db("run start", () -> store.update(runId, r -> r.status = RunStatus.RUNNING));
+        activity.statusChanged(runId, false);
         PolicyCheckpoint initial = session.initialCheckpoint();
         version = initial.version();
         db("policy v0", () -> store.saveCheckpoint(runId, 0, backend.name(), initial));
@@ -208,6 +212,7 @@ final class RunLoop {
         }
         armDeadline(current);
         publishMore();
+        reportProgress();
     }
 
     private static Rollout rollout(RolloutEntity e) {
@@ -239,6 +244,18 @@ final class RunLoop {
         current = new StepInProgress(step, parents, System.currentTimeMillis());
         stepReached = step;
         publishMore();
+        reportProgress();
+    }
+
+    /** The step in flight as the terminal and the dashboard show it. */
+    private void reportProgress() {
+        StepInProgress s = current;
+        if (s == null) {
+            return;
+        }
+        int failed = (int) s.groups.stream().flatMap(g -> g.values().stream()).filter(r -> !r.success()).count();
+        activity.stepProgress(new StepProgress(runId, s.step, config.steps(), s.published, s.parents.size(),
+                config.groupSize(), s.published * config.groupSize(), s.arrived(), failed, s.startedAtMs, 0));
     }
 
     /** Sends the step's next prompts while the run's queued candidates leave room (always at least one group). */
@@ -297,6 +314,7 @@ final class RunLoop {
             finishStep(false);
         } else {
             publishMore();
+            reportProgress();
         }
     }
 
@@ -337,6 +355,7 @@ final class RunLoop {
     private void finishStep(boolean deadlinePassed) {
         StepInProgress step = current;
         current = null;
+        long collectedAtMs = System.currentTimeMillis();
         if (step.deadline != null && !deadlinePassed) {
             step.deadline.cancel(false);
         }
@@ -379,6 +398,7 @@ final class RunLoop {
         }
         version++;
         PolicyCheckpoint checkpoint = session.saveForSampler(version);
+        long trainedAtMs = System.currentTimeMillis();
         boolean improved = pack.scoreOrder().better(bestRuntime, bestSoFarUs);
         if (improved) {
             bestSoFarUs = bestRuntime;
@@ -401,6 +421,8 @@ final class RunLoop {
             }
         }, resumeNext));
         publishCheckpoint(step.step, checkpoint, metrics);
+        activity.stepDone(runId, metrics, bestSoFarUs, collectedAtMs - step.startedAtMs, trainedAtMs - collectedAtMs,
+                System.currentTimeMillis() - trainedAtMs);
         LOG.infof("run %s step %d done: reward mean %.4f max %.4f, best %s us, kept %d groups, v%d", runId,
                 step.step, metrics.rewardMean(), metrics.rewardMax(), bestSoFarUs, metrics.groupsKept(), version);
         if (nextParents != null) {
@@ -444,6 +466,7 @@ final class RunLoop {
             }
             thread.shutdown();
             onFinished.run();
+            activity.statusChanged(runId, true);
         }
         LOG.infof("run %s %s: %s", runId, status, message);
         publishFinished(publisher, runId, stepReached, status, config.problemId());

@@ -54,6 +54,9 @@ public class RunService {
     @Inject
     RecordedRewards recorded;
 
+    @Inject
+    RunActivity activity;
+
     /** How many candidates of one run may be on their way at once (prompted, not yet rewarded): see RunLoop. */
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "discover.trainer.queued-candidates-per-run",
             defaultValue = "128")
@@ -191,7 +194,7 @@ public class RunService {
     }
 
     private RunLoop loop(String id, RunConfig config, MaskSemantics mask, ProblemPack pack, TrainingBackend backend) {
-        return new RunLoop(id, config, mask, pack, backend, store, publisher, timers, queuedCandidates,
+        return new RunLoop(id, config, mask, pack, backend, store, publisher, activity, timers, queuedCandidates,
                 () -> active.remove(id));
     }
 
@@ -219,6 +222,7 @@ public class RunService {
             LOG.debugf("reward for candidate %s seen before; ignored", reward.candidateId());
             return;
         }
+        activity.rewardStored(reward);
         RunLoop loop = active.get(reward.runId());
         if (loop != null) {
             loop.offer(reward);

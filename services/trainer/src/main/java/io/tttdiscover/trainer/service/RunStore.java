@@ -98,6 +98,9 @@ public class RunStore implements CheckpointLookup {
         r.runtimeUs = e.runtimeUs();
         r.message = e.message();
         r.program = e.candidate().program();
+        if (e.benchmarks() != null && !e.benchmarks().isEmpty()) {
+            r.benchmarks = EventCodec.encode(e.benchmarks());
+        }
         if (e.candidate().trace() != null) {
             r.trace = EventCodec.encode(e.candidate().trace());
             if (RunLoop.isProgramSpace(e.candidate())) {
@@ -249,6 +252,15 @@ public class RunStore implements CheckpointLookup {
     @Transactional
     public Optional<CheckpointEntity> latestCheckpoint(String runId) {
         return CheckpointEntity.latest(runId);
+    }
+
+    /** Every stored reward of a run, in arrival order, without program texts: its archive as a tree. */
+    @Transactional
+    public List<ArchiveNode> archive(String runId) {
+        return RolloutEntity.getEntityManager().createQuery("select new " + ArchiveNode.class.getName()
+                + "(r.candidateId, r.parentStateId, r.step, r.group, r.status, r.runtimeUs, r.reward)"
+                + " from RolloutEntity r where r.runId = ?1 order by r.id", ArchiveNode.class)
+                .setParameter(1, runId).getResultList();
     }
 
     @Transactional

@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
+import io.tttdiscover.protocol.event.BenchmarkStat;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.MalformedEventException;
@@ -295,6 +296,59 @@ class RunFlowTest {
         given().post("/runs/" + runId + "/stop").then().statusCode(200);
         await(() -> "STOPPED".equals(given().get("/runs/" + runId).then().extract().path("status")));
         given().get("/runs").then().statusCode(200);
+    }
+
+    /**
+     * What the dashboard and the terminal read: the step in flight's progress, the archive as a tree, a program with
+     * its parent's, the best program's per-benchmark figures, and the run's series on /q/metrics.
+     */
+    @Test
+    void theDashboardsViewsFollowTheRun() {
+        String runId = createRun("{\"problemId\":\"toy\",\"steps\":1,\"groupsPerBatch\":1,\"groupSize\":3,"
+                + "\"target\":\"cpu\",\"groupDeadlineSeconds\":60}");
+        await(() -> promptsOf(runId).size() == 1);
+        PromptEvent prompt = promptsOf(runId).get(0);
+        PolicyParameters v0 = checkpointsOf(runId).get(0).embeddedPolicy();
+        given().get("/runs/" + runId + "/progress").then().statusCode(200)
+                .body("step", equalTo(0)).body("steps", equalTo(1)).body("asked", equalTo(3))
+                .body("evaluated", equalTo(0)).body("groupsOut", equalTo(1));
+
+        RewardEvent fast = reward(prompt, v0, 0, 40.0);
+        fast = new RewardEvent(fast.schemaVersion(), fast.runId(), fast.step(), fast.group(), fast.sample(),
+                fast.problemId(), fast.status(), fast.message(), fast.reward(), fast.runtimeUs(),
+                List.of(new BenchmarkStat("b0", 41.0, 2.0, 5, 39.5)), fast.tests(), fast.checksFired(), fast.evaluator(),
+                fast.timings(), fast.candidate());
+        rewards.send(EventCodec.encode(fast).getBytes(StandardCharsets.UTF_8));
+        rewards.send(EventCodec.encode(reward(prompt, v0, 1, null)).getBytes(StandardCharsets.UTF_8));
+        await(() -> Integer.valueOf(2).equals(given().get("/runs/" + runId + "/progress").then().extract()
+                .path("evaluated")));
+        given().get("/runs/" + runId + "/progress").then().body("failed", equalTo(1));
+        rewards.send(EventCodec.encode(reward(prompt, v0, 2, 60.0)).getBytes(StandardCharsets.UTF_8));
+        await(() -> "COMPLETED".equals(given().get("/runs/" + runId).then().extract().path("status")));
+
+        given().get("/runs/" + runId + "/progress").then().statusCode(404);
+        given().get("/runs/" + runId + "/archive").then().statusCode(200).body("$", hasSize(3))
+                .body("id", org.hamcrest.Matchers.contains(runId + "-s0-g0-0", runId + "-s0-g0-1", runId + "-s0-g0-2"))
+                .body("parentId", org.hamcrest.Matchers.everyItem(equalTo("initial")))
+                .body("status", org.hamcrest.Matchers.contains("OK", "INCORRECT", "OK"))
+                .body("runtimeUs[0]", equalTo(40.0f));
+        given().get("/runs/" + runId + "/programs/" + fast.candidateId()).then().statusCode(200)
+                .body("program", equalTo(fast.candidate().program()))
+                .body("parentId", equalTo("initial"))
+                .body("parentProgram", equalTo(TOY.initialProgram()));
+        given().get("/runs/" + runId + "/programs/no-such-candidate").then().statusCode(404);
+        given().get("/runs/" + runId + "/best").then().statusCode(200)
+                .body("benchmarks", hasSize(1)).body("benchmarks[0].name", equalTo("b0"))
+                .body("benchmarks[0].meanUs", equalTo(41.0f));
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String series : List.of("discover_rewards_received_total{problem=\"toy\",status=\"OK\"}",
+                "discover_rewards_received_total{problem=\"toy\",status=\"INCORRECT\"}",
+                "discover_run_reward_max{run=\"" + runId + "\"} " + (100.0 / 40.0),
+                "discover_run_best_runtime_microseconds{run=\"" + runId + "\"} 40.0",
+                "discover_step_duration_seconds_count", "discover_step_phase_seconds_count{phase=\"train\"}")) {
+            assertTrue(metrics.contains(series), "/q/metrics lists " + series);
+        }
     }
 
     private String createRun(String body) {
