@@ -34,6 +34,12 @@ def export(out, case):
     return rows.tolist()
 
 
+def render(construction, case):
+    """The construction in a line (after it scored): the circles as (x, y, r), 6 decimals."""
+    return "%d circles (x, y, r): %s" % (len(construction), " ".join(
+        "(%.6f, %.6f, %.6f)" % tuple(c) for c in construction))
+
+
 def score(construction, case):
     """(sum of radii, None), or (None, (check, message)) for the first constraint broken."""
     n = case["n"]

@@ -5,6 +5,7 @@ forged or incomplete result from the candidate's process is refused.
     /usr/bin/python3 problems/circle-packing/tests/test_checker.py
 """
 import os
+import re
 import sys
 
 PACK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -58,6 +59,9 @@ def main(argv=None):
         good = res["status"] == status and (check is None or check in res["checks_fired"])
         if status == "OK":
             good &= abs(res["score"] - case["n"] / 12) < 1e-9
+            # The message carries the construction itself, every circle as (x, y, r).
+            good &= ("%d circles (x, y, r): (%.6f, %.6f, %.6f)" % (case["n"], *grid[0])) in res["message"]
+            good &= len(re.findall(r"\(\d\.\d{6}, \d\.\d{6}, \d\.\d{6}\)", res["message"])) == case["n"]
         results.append(good)
         print("%-52s %-16s %s" % ("validate: " + label, res["status"], "ok" if good else "FAIL: %s" % res["message"]))
 
