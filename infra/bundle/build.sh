@@ -56,6 +56,7 @@ else
   mkdir -p "$STAGE/services/cli/target"
   cp -a services/cli/target/lib services/cli/target/cli-*.jar "$STAGE/services/cli/target/"
   cp discover "$STAGE/"
+  mkdir -p "$STAGE/bench" && cp bench/gpu-scaling.sh "$STAGE/bench/"
   mkdir -p "$STAGE/bin"
   cp infra/bundle/discover-evaluator "$STAGE/bin/"
 fi

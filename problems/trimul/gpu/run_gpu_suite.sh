@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
 # The TriMul GPU suite, one run on the GPU machine (from the repo root):
-#   problems/trimul/gpu/run_gpu_suite.sh [space] [hacks] [warm] [cold] [cold-cpu-cauchy] [report]
+#   problems/trimul/gpu/run_gpu_suite.sh [space] [hacks] [warm] [launch-bound] [report]
 # space: every CUDA alternative of the program space through the harness (timed calls capped at 5,
 #        every one checked); hacks: the hack suite and honest corpus on CUDA (timed calls capped at
-#        10), escapes also with the static rules off; warm, cold, cold-cpu-cauchy, report: parity with
-#        the official procedure (suite.py: fidelity, spread, throughput), full timing. Under the lent
-#        machines' 10-minute command limit run space+hacks, then warm, then the rest, on one machine.
+#        10), escapes also with the static rules off; warm, launch-bound, report: the benchmark
+#        (suite.py: scores, spread, throughput), full timing. Under the lent machines' 10-minute
+#        command limit run space+hacks, then warm+report, on one machine.
 # Logs and JSON go to $OUT (or ./gpu-out). Uses plain python3 (the GPU machine's torch).
 set -u
 cd "$(dirname "$0")/../../.."
 OUT=${OUT:-$PWD/gpu-out}; mkdir -p "$OUT"
 PY=${PYTHON:-python3}
 export PYTHONUNBUFFERED=1
-stages=${*:-space hacks warm cold cold-cpu-cauchy report}
+stages=${*:-space hacks warm report}
 rc=0
 for s in $stages; do
   t0=$(date +%s)
   case $s in
-    space) $PY problems/trimul/harness/check_space.py --pack problems/trimul --device cuda --max-runs 5 \
+    space) $PY problems/_harness/check_space.py --pack problems/trimul --device cuda --max-runs 5 \
              --random 3 2>&1 | tee "$OUT/space.log"; r=${PIPESTATUS[0]} ;;
-    hacks) $PY problems/trimul/harness/tests/run_hack_suite.py --pack problems/trimul --device cuda --max-runs 10 \
+    hacks) $PY problems/_harness/hack_suite.py --pack problems/trimul --device cuda --max-runs 10 \
              --json "$OUT/hacks.json" -v 2>&1 | tee "$OUT/hacks.log"; r=${PIPESTATUS[0]} ;;
-    warm|cold|cold-cpu-cauchy)
+    warm|launch-bound)
            $PY problems/trimul/gpu/suite.py --out "$OUT" --stage $s 2>&1 | tee "$OUT/$s.log"; r=${PIPESTATUS[0]} ;;
     report) $PY problems/trimul/gpu/suite.py --out "$OUT" --stage report 2>&1 | tee "$OUT/report.log"; r=${PIPESTATUS[0]} ;;
     *) echo "unknown stage $s"; r=2 ;;

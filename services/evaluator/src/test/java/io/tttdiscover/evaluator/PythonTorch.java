@@ -1,12 +1,14 @@
 package io.tttdiscover.evaluator;
 
+import io.tttdiscover.protocol.pack.ProblemPacks;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The real TriMul harness needs /usr/bin/python3 with torch; tests that run it skip, saying why, where it is not. */
+/** The real pack harness needs /usr/bin/python3 with torch; tests that run it skip, saying why, where it is not. */
 public final class PythonTorch {
     public static final String PYTHON = "/usr/bin/python3";
     /** The repository root, seen from this module's directory. */
@@ -20,9 +22,14 @@ public final class PythonTorch {
         if (available == null) {
             available = canImportTorch();
         }
-        Assumptions.assumeTrue(available, PYTHON + " cannot import torch: the real TriMul harness cannot run here");
-        Assumptions.assumeTrue(REPO.resolve("problems/trimul/harness/worker.py").toFile().isFile(),
-                "problems/trimul/harness/worker.py is missing under " + REPO);
+        Assumptions.assumeTrue(available, PYTHON + " cannot import torch: the real pack harness cannot run here");
+        Assumptions.assumeTrue(REPO.resolve("problems/_harness/worker.py").toFile().isFile(),
+                "problems/_harness/worker.py is missing under " + REPO);
+    }
+
+    /** The ids of the problem packs in the repository. */
+    public static List<String> packs() {
+        return new ProblemPacks(REPO.resolve("problems")).ids();
     }
 
     private static boolean canImportTorch() {

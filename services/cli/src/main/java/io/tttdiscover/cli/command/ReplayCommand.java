@@ -1,6 +1,7 @@
 package io.tttdiscover.cli.command;
 
 import io.tttdiscover.cli.local.LocalStack;
+import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.CheckpointLog;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", description = {
@@ -53,6 +55,12 @@ public final class ReplayCommand implements Callable<Integer> {
     TrainerOption trainer;
     @Mixin
     ReplayTraining training;
+    @Option(names = "--evaluators", defaultValue = "1", description = "--retrain/--rescore on the local stack: "
+            + "evaluator replicas, one consumer group (on CUDA replica i on GPU i-1) (${DEFAULT-VALUE})")
+    int evaluators;
+    @Option(names = "--workers", description = "--retrain/--rescore on the local stack: worker processes per "
+            + "evaluator (default: the evaluator's own)")
+    Integer workers;
     @Option(names = "--rows", defaultValue = "20", description = "--rescore: changed candidates listed "
             + "(${DEFAULT-VALUE})")
     int rows;
@@ -70,8 +78,13 @@ public final class ReplayCommand implements Callable<Integer> {
             if (bootstrap != null) {
                 return replay.run(trainer.client(), bootstrap, Workspace.current().problems());
             }
+            Optional<String> device = PythonEnvironment.ensure(Workspace.current().log("apt"), System.out);
+            if (device.isEmpty()) {
+                return 2;
+            }
             try (LocalStack stack = LocalStack.open(Workspace.current(), System.out::println)) {
-                StackOptions options = new StackOptions(null, null, Map.of());
+                StackOptions options = new StackOptions(null, workers, evaluators, Map.of(),
+                        RunCommand.replicaGpus(device.get(), evaluators, device.get()));
                 stack.startInfrastructure(options, System.out::println);
                 stack.startServices(options, System.out::println);
                 return replay.run(new TrainerClient(stack.service("trainer").url()), stack.bootstrapServers(),

@@ -1,6 +1,7 @@
 package io.tttdiscover.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tttdiscover.cli.report.StepTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,14 +19,14 @@ public final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<JsonNode> runs = trainer.client().runs();
-        System.out.printf(Locale.ROOT, "%-20s %-10s %-10s %-17s %7s %12s  %s%n", "id", "problem", "status",
-                "mask_semantics", "steps", "best_us", "created");
+        System.out.printf(Locale.ROOT, "%-20s %-16s %-10s %-17s %7s %12s  %s%n", "id", "problem", "status",
+                "mask_semantics", "steps", "best", "created");
         for (JsonNode r : runs) {
             JsonNode best = r.path("bestRuntimeUs");
-            System.out.printf(Locale.ROOT, "%-20s %-10s %-10s %-17s %3d/%-3d %12s  %s%n", r.path("id").asText(),
+            System.out.printf(Locale.ROOT, "%-20s %-16s %-10s %-17s %3d/%-3d %12s  %s%n", r.path("id").asText(),
                     r.path("problemId").asText(), r.path("status").asText(), r.path("maskSemantics").asText("-"),
-                    r.path("stepsDone").asInt(), r.path("config").path("steps").asInt(), best.isNumber()
-                            ? String.format(Locale.ROOT, "%.1f", best.asDouble()) : "-", time(r.path("createdAt")));
+                    r.path("stepsDone").asInt(), r.path("config").path("steps").asInt(),
+                    StepTable.score(best.isNumber() ? best.asDouble() : null), time(r.path("createdAt")));
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.tttdiscover.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tttdiscover.cli.report.CheckpointLog;
+import io.tttdiscover.cli.report.EvaluationThroughput;
 import io.tttdiscover.cli.report.ReplayComparison;
 import io.tttdiscover.cli.report.RewardLog;
 import io.tttdiscover.cli.report.StepTable;
@@ -72,6 +73,8 @@ final class TrainerReplay {
             compareRetrain(trainer, bootstrap, problems, id, config.path("problemId").asText());
         } else {
             trainer.rescoreReport(id).ifPresent(r -> System.out.print(ReplayComparison.rescore(r, rows)));
+            System.out.print(EvaluationThroughput.of(
+                    RewardLog.read(bootstrap, id, TopicReader.Start.BEGINNING).rewards()).render());
             trainer.best(id).ifPresent(b -> System.out.print("\n" + StepTable.best(b)));
         }
         return "COMPLETED".equals(end.path("status").asText()) ? 0 : 1;

@@ -158,6 +158,10 @@ public final class LocalStack implements AutoCloseable {
             }
             if (service.equals("evaluator")) {
                 env.put("DISCOVER_EVALUATOR_PYTHON", PythonEnvironment.PYTHON);
+                if (options.evaluators() > 1) {
+                    // Each replica its own identity in the rewards it writes, as each pod's HOSTNAME on a cluster.
+                    env.putIfAbsent("HOSTNAME", hostName() + "/" + name);
+                }
             }
             // A replica's preferred port is its first instance's, which may be taken only once that one is up.
             int port = name.equals(service) ? Ports.preferOrFree(DEFAULT_PORTS.get(service)) : Ports.free();
@@ -198,6 +202,18 @@ public final class LocalStack implements AutoCloseable {
 
     public String dbUrl() {
         return dbUrl;
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /** A service instance by name: trainer, sampler, evaluator, evaluator-2, ... */

@@ -28,7 +28,9 @@ public final class ExperienceMetrics {
             bySteps.computeIfAbsent(r.step(), s -> new ArrayList<>()).add(r);
         }
         List<StepMetrics> out = new ArrayList<>();
+        // The best score is the one of the highest reward, whichever way the problem's score improves.
         Double bestSoFar = null;
+        double bestSoFarReward = 0;
         for (Map.Entry<Integer, List<RewardEvent>> e : bySteps.entrySet()) {
             List<RewardEvent> step = e.getValue();
             double max = Double.NEGATIVE_INFINITY;
@@ -36,6 +38,7 @@ public final class ExperienceMetrics {
             double sum = 0;
             int failures = 0;
             Double best = null;
+            double bestReward = 0;
             long firstMs = Long.MAX_VALUE;
             long lastMs = Long.MIN_VALUE;
             for (RewardEvent r : step) {
@@ -44,16 +47,18 @@ public final class ExperienceMetrics {
                 sum += r.reward();
                 if (!r.status().success()) {
                     failures++;
-                } else if (r.runtimeUs() != null && (best == null || r.runtimeUs() < best)) {
+                } else if (r.runtimeUs() != null && (best == null || r.reward() > bestReward)) {
                     best = r.runtimeUs();
+                    bestReward = r.reward();
                 }
                 if (r.timings() != null) {
                     firstMs = Math.min(firstMs, r.timings().candidateCreatedAtMs());
                     lastMs = Math.max(lastMs, r.timings().evalFinishedAtMs());
                 }
             }
-            if (best != null && (bestSoFar == null || best < bestSoFar)) {
+            if (best != null && (bestSoFar == null || bestReward > bestSoFarReward)) {
                 bestSoFar = best;
+                bestSoFarReward = bestReward;
             }
             GroupShares g = groupShares(step);
             out.add(new StepMetrics(e.getKey(), step.size(), failures, max, sum / step.size(), min, best, bestSoFar,

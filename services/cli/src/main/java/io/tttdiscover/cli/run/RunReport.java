@@ -1,5 +1,6 @@
 package io.tttdiscover.cli.run;
 
+import io.tttdiscover.cli.report.EvaluationThroughput;
 import io.tttdiscover.cli.report.PipelineFigures;
 import io.tttdiscover.cli.report.StepTable;
 
@@ -41,6 +42,12 @@ public final class RunReport {
                 100 * f.busyFraction(), f.evalBusyMs() / 1e3,
                 workers > 1 ? String.format(Locale.ROOT, ", %.0f%% per worker over %d workers",
                         100 * f.busyFraction() / workers, workers) : "");
+        Map<String, Integer> by = EvaluationThroughput.of(o.rewards()).counts();
+        if (by.size() > 1) {
+            StringBuilder line = new StringBuilder();
+            new TreeMap<>(by).forEach((k, v) -> line.append(line.isEmpty() ? "" : ", ").append(k).append(' ').append(v));
+            out.printf(Locale.ROOT, "  evaluated by         %s%n", line);
+        }
         out.println("  memory (RSS)         now / peak:");
         for (MemoryFigure m : o.memory()) {
             out.printf(Locale.ROOT, "    %-10s %6.0f / %4.0f MiB%s%n", m.name(), m.rssKb() / 1024.0,

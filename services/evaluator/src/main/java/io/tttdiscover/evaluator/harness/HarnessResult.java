@@ -5,15 +5,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * One result line of a pack's harness worker (JSON, snake_case on the wire). See the pack's harness/worker.py for
- * the producing side.
+ * One result line of a pack's harness worker (JSON, snake_case on the wire). See problems/_harness/worker.py for the
+ * producing side.
  *
- * @param status OK, INCORRECT, SYNTAX_ERROR, RUNTIME_ERROR, TIMEOUT, REJECTED or CRASHED
+ * @param status  OK, INCORRECT, SYNTAX_ERROR, RUNTIME_ERROR, TIMEOUT, REJECTED or CRASHED
+ * @param score   the pack's score (a runtime in us, or a construction's value); null unless OK
+ * @param scoreUs the score of a runtime pack under its older name (harnesses that send no {@code score})
  */
 public record HarnessResult(
         String id,
         String status,
         String message,
+        Double score,
         Double scoreUs,
         List<Benchmark> benchmarks,
         Tests tests,
@@ -71,5 +74,10 @@ public record HarnessResult(
 
     /** Milliseconds per harness phase. */
     public record Timings(@JsonProperty("static") double staticMs, double load, double test, double benchmark, double total) {
+    }
+
+    /** The score: {@code score}, else {@code score_us}; null when there is none. */
+    public Double effectiveScore() {
+        return score != null ? score : scoreUs;
     }
 }

@@ -43,7 +43,8 @@ public final class PackHarness implements AutoCloseable {
     private final WorkerPool pool;
 
     /**
-     * @param extraArgs harness options after {@code --pack} and {@code --device}
+     * @param extraArgs harness options after {@code --pack} and {@code --device} (the pack's {@code harness_options},
+     *                  then the deployment's)
      */
     public PackHarness(ProblemPack pack, String python, String device, int slots,
                        IntFunction<Map<String, String>> envForSlot, List<String> extraArgs, Duration startupTimeout,
@@ -53,9 +54,10 @@ public final class PackHarness implements AutoCloseable {
         this.timeoutMargin = timeoutMargin;
         this.host = host;
         Path packDir = pack.dir().toAbsolutePath().normalize();
-        this.evaluatorVersion = serviceVersion + "/" + pack.id() + "@" + fingerprint(packDir);
-        List<String> command = new ArrayList<>(List.of(python, pack.harness().toAbsolutePath().normalize().toString(),
-                "--pack", packDir.toString(), "--device", device));
+        Path worker = pack.harness().toAbsolutePath().normalize();
+        this.evaluatorVersion = serviceVersion + "/" + pack.id() + "@" + fingerprint(packDir, worker.getParent());
+        List<String> command = new ArrayList<>(List.of(python, worker.toString(), "--pack", packDir.toString(),
+                "--device", device));
         command.addAll(extraArgs);
         this.pool = new WorkerPool(command, packDir, slots, envForSlot, startupTimeout);
     }
@@ -113,12 +115,13 @@ public final class PackHarness implements AutoCloseable {
             message = "the harness applied mask semantics " + r.maskSemantics() + " but the candidate asked for "
                     + c.maskSemantics().wire() + " (does the worker read mask_semantics per request?)";
         }
-        boolean scored = status == RewardStatus.OK && r.scoreUs() != null && r.scoreUs() > 0;
+        Double score = r == null ? null : r.effectiveScore();
+        boolean scored = status == RewardStatus.OK && score != null && Double.isFinite(score) && score > 0;
         if (status == RewardStatus.OK && !scored) {
             status = RewardStatus.EVALUATOR_ERROR;
             message = "harness answered OK without a positive score";
         }
-        double reward = scored ? pack.rewardScale() / r.scoreUs() : 0.0;
+        double reward = scored ? pack.reward(score) : 0.0;
         List<BenchmarkStat> benchmarks = new ArrayList<>();
         if (r != null && r.benchmarks() != null) {
             for (HarnessResult.Benchmark b : r.benchmarks()) {
@@ -133,7 +136,7 @@ public final class PackHarness implements AutoCloseable {
                 reply.finishedAtMs(), t == null ? 0 : t.staticMs(), t == null ? 0 : t.test(),
                 t == null ? 0 : t.benchmark());
         return new RewardEvent(Event.CURRENT_SCHEMA, c.runId(), c.step(), c.group(), c.sample(), c.problemId(),
-                status, message, reward, scored ? r.scoreUs() : null, List.copyOf(benchmarks), tests, checks,
+                status, message, reward, scored ? score : null, List.copyOf(benchmarks), tests, checks,
                 info(reply, c.maskSemantics()), timings, c);
     }
 
@@ -167,14 +170,14 @@ public final class PackHarness implements AutoCloseable {
     }
 
     /**
-     * A short hash of the pack's files (top level and harness), so rewards say which harness and cases scored them
-     * and a re-scoring with a changed harness is told apart.
+     * A short hash of the pack's files and of the harness folder the worker runs from, so rewards say which harness
+     * and cases scored them and a re-scoring with a changed harness is told apart.
      */
-    static String fingerprint(Path packDir) {
+    static String fingerprint(Path packDir, Path harnessDir) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             List<Path> files = new ArrayList<>();
-            for (Path dir : List.of(packDir, packDir.resolve("harness"))) {
+            for (Path dir : List.of(packDir, harnessDir)) {
                 if (Files.isDirectory(dir)) {
                     try (Stream<Path> s = Files.list(dir)) {
                         s.filter(Files::isRegularFile).forEach(files::add);
@@ -183,7 +186,8 @@ public final class PackHarness implements AutoCloseable {
             }
             files.sort(null);
             for (Path f : files) {
-                sha.update(packDir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                Path base = f.startsWith(packDir) ? packDir : harnessDir;
+                sha.update(base.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
                 sha.update(Files.readAllBytes(f));
             }
             return HexFormat.of().formatHex(sha.digest()).substring(0, 12);

@@ -5,7 +5,7 @@ import io.tttdiscover.protocol.event.MaskSemantics;
 
 /**
  * One request line to a pack's harness worker (JSON, snake_case on the wire: {@code id}, {@code code},
- * {@code timeout_s}, {@code mask_semantics}). See the pack's harness/worker.py for the consuming side.
+ * {@code timeout_s}, {@code mask_semantics}). See problems/_harness/worker.py for the consuming side.
  *
  * @param timeoutS      the harness's own limit for the candidate, in seconds
  * @param maskSemantics the candidate's run's choice; null leaves the field out and the worker applies the one it was

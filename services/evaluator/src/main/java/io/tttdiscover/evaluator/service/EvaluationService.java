@@ -1,5 +1,6 @@
 package io.tttdiscover.evaluator.service;
 
+import io.tttdiscover.evaluator.pack.PackEvaluators;
 import io.tttdiscover.evaluator.spi.Evaluator;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
@@ -13,8 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where a candidate becomes a reward: routes it to the {@link Evaluator} of its problem. Whatever happens, the
- * answer is a reward event; an evaluator that throws yields {@code EVALUATOR_ERROR}, never a dead consumer.
+ * Where a candidate becomes a reward: routes it to the {@link Evaluator} of its problem, a pack's Python harness
+ * ({@link PackEvaluators}) or an {@link Evaluator} bean for a problem scored otherwise (a bean wins over a pack of the
+ * same id). Whatever happens, the answer is a reward event; an evaluator that throws yields {@code EVALUATOR_ERROR},
+ * never a dead consumer.
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -23,7 +26,8 @@ public class EvaluationService {
     private final Map<String, Evaluator> byProblem = new TreeMap<>();
     private final EvaluatorIdentity identity;
 
-    public EvaluationService(@Any Instance<Evaluator> evaluators, EvaluatorIdentity identity) {
+    public EvaluationService(PackEvaluators packs, @Any Instance<Evaluator> evaluators, EvaluatorIdentity identity) {
+        byProblem.putAll(packs.all());
         for (Evaluator e : evaluators) {
             byProblem.put(e.problemId(), e);
         }

@@ -116,7 +116,7 @@ class CandidateListenerTest {
     void aHackIsARejectedRewardThatNamesTheRule() throws Exception {
         PythonTorch.assumeAvailable();
         String hack = Files.readString(
-                PythonTorch.REPO.resolve("problems/trimul/harness/tests/hack_thread.py"));
+                PythonTorch.REPO.resolve("problems/trimul/tests/hack_thread.py"));
         send(candidate("run-h", "hack", hack)).get(120, TimeUnit.SECONDS);
         RewardEvent r = EventCodec.reward(rewards.received().get(0).getPayload());
         assertEquals(RewardStatus.REJECTED, r.status(), r.message());

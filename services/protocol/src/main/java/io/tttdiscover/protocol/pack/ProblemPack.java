@@ -8,6 +8,8 @@ import io.tttdiscover.protocol.event.MaskSemantics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,8 +72,29 @@ public final class ProblemPack {
         return root.path("reward_scale").asDouble(1.0);
     }
 
-    public double targetUs() {
-        return root.path("target_us").asDouble(0);
+    /** Which way the score improves ({@code score.better}: lower, the default, or higher). */
+    public ScoreOrder scoreOrder() {
+        return ScoreOrder.parse(root.path("score").path("better").asText("lower"));
+    }
+
+    /** The reward of a successful evaluation with this score: reward_scale / score, or reward_scale * score. */
+    public double reward(double score) {
+        return scoreOrder().reward(rewardScale(), score);
+    }
+
+    /** What the score is, in words ({@code score.name}), e.g. "sum of radii". */
+    public String scoreName() {
+        return root.path("score").path("name").asText("runtime");
+    }
+
+    /** The score's unit ({@code score.unit}), e.g. "us"; empty for a pure number. */
+    public String scoreUnit() {
+        return root.path("score").path("unit").asText(scoreOrder() == ScoreOrder.LOWER_IS_BETTER ? "us" : "");
+    }
+
+    /** The score the prompt aims at ({@code target}, or {@code target_us}); 0 for none. */
+    public double target() {
+        return root.path("target").asDouble(root.path("target_us").asDouble(0));
     }
 
     public double atol() {
@@ -116,23 +139,41 @@ public final class ProblemPack {
     }
 
     /**
-     * The smallest score (us) a program can truly have on a target: the physics floor's geometric mean times its
+     * The smallest score a program can truly have on a target. A runtime: the physics floor's geometric mean times its
      * margin where the pack declares one ({@code physics_floor.<target>.geomean_us}), else 1 us (no kernel launch and
-     * check is faster). A reward claiming less is not believed.
+     * check is faster). Otherwise {@code score.min} (default 0). A reward claiming less is not believed.
      */
-    public double minRuntimeUs(String target) {
+    public double minScore(String target) {
+        if (scoreOrder() == ScoreOrder.HIGHER_IS_BETTER) {
+            return root.path("score").path("min").asDouble(0.0);
+        }
         JsonNode floor = root.path("physics_floor").path(target);
         double geomean = floor.path("geomean_us").asDouble(0);
         return geomean > 0 ? geomean * floor.path("margin").asDouble(1.0) : 1.0;
     }
 
-    /** The largest score (us) a program can have on a target: its whole evaluation must fit in the timeout. */
-    public double maxRuntimeUs(String target) {
+    /**
+     * The largest score a program can truly have on a target. A runtime: its whole evaluation must fit in the
+     * timeout. Otherwise {@code score.max} (a proven bound; default none).
+     */
+    public double maxScore(String target) {
+        if (scoreOrder() == ScoreOrder.HIGHER_IS_BETTER) {
+            return root.path("score").path("max").asDouble(Double.POSITIVE_INFINITY);
+        }
         return timeoutSeconds(target) * 1e6;
     }
 
+    /** The harness worker: {@code harness}, else the shared one, {@code <problems>/_harness/worker.py}. */
     public Path harness() {
-        return dir.resolve(root.path("harness").asText("harness/worker.py"));
+        return root.hasNonNull("harness") ? dir.resolve(root.path("harness").asText())
+                : dir.resolveSibling("_harness").resolve("worker.py");
+    }
+
+    /** Options the worker starts with, after {@code --pack} and {@code --device} ({@code harness_options}). */
+    public List<String> harnessOptions() {
+        List<String> options = new ArrayList<>();
+        root.path("harness_options").forEach(o -> options.add(o.asText()));
+        return List.copyOf(options);
     }
 
     public Path file(String key) {
@@ -148,12 +189,13 @@ public final class ProblemPack {
     }
 
     /**
-     * The kernel prompt for a start state: the pack's {@code prompt} template with {@code {{parent_section}}} filled
+     * The prompt for a start state: the pack's {@code prompt} template with {@code {{parent_section}}} filled
      * from {@code prompt_sections.with_parent} (or {@code without_parent} when the state has no program), then
-     * {@code {{parent_code}}}, {@code {{parent_runtime_us}}}, {@code {{target_us}}} and {@code {{gap}}}. The code is
-     * filled last, so placeholder-like text inside a program stays as it is.
+     * {@code {{parent_code}}}, {@code {{parent_score}}} (alias {@code {{parent_runtime_us}}}), {@code {{target}}}
+     * (alias {@code {{target_us}}}) and {@code {{gap}}}. The code is filled last, so placeholder-like text inside a
+     * program stays as it is.
      */
-    public String renderPrompt(String parentCode, Double parentRuntimeUs) {
+    public String renderPrompt(String parentCode, Double parentScore) {
         boolean hasCode = parentCode != null && !parentCode.isBlank();
         JsonNode sections = root.path("prompt_sections");
         String section = hasCode
@@ -164,10 +206,12 @@ public final class ProblemPack {
             template = template.stripTrailing() + "\n\n{{parent_section}}\n";
         }
         String withSection = template.replace("{{parent_section}}", section.strip());
-        String filled = fill(withSection, Map.of(
-                "parent_runtime_us", parentRuntimeUs == null ? "not measured" : number(parentRuntimeUs),
-                "target_us", number(targetUs()),
-                "gap", gap(parentRuntimeUs, targetUs())));
+        String parent = parentScore == null ? "not measured" : number(parentScore);
+        String target = number(target());
+        String gap = scoreOrder() == ScoreOrder.LOWER_IS_BETTER ? gap(parentScore, target())
+                : shortfall(parentScore, target());
+        String filled = fill(withSection, Map.of("parent_runtime_us", parent, "parent_score", parent,
+                "target_us", target, "target", target, "gap", gap));
         return filled.replace("{{parent_code}}", hasCode ? parentCode.strip() : "");
     }
 
@@ -183,8 +227,27 @@ public final class ProblemPack {
                 targetUs / runtimeUs);
     }
 
+    /** How far a higher-is-better score is from the target, in words the prompt uses. */
+    public static String shortfall(Double score, double target) {
+        if (score == null || target <= 0) {
+            return "no measured score yet";
+        }
+        if (score < target) {
+            return significant(target - score, 4) + " below the target";
+        }
+        return "at or above the target; push it higher still";
+    }
+
     private static String number(double v) {
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+        if (v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : significant(v, 6);
+    }
+
+    /** v to the given significant digits, without trailing zeros: 2.61897, 0.035. */
+    private static String significant(double v, int digits) {
+        return new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
     }
 
     /** The program a run starts from: the program space's baseline, rendered; null for a pack without one. */

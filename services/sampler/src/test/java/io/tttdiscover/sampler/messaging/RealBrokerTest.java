@@ -10,6 +10,7 @@ import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.messaging.CandidatePartitioner;
 import io.tttdiscover.sampler.backend.EmbeddedPolicyBackend;
 import io.tttdiscover.sampler.service.SamplingService;
 import io.tttdiscover.testkit.OverInJvmKafka;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -120,6 +123,28 @@ class RealBrokerTest {
         assertNull(TopicProbe.await(Topics.deadLetter(Topics.CHECKPOINTS), r -> marker.key().equals(TopicProbe.key(r)),
                 Duration.ofMillis(500)), "the marker is not a malformed checkpoint");
         assertEquals(0, backend.loadedVersion(stopped), "nor a policy: the run keeps version 0");
+    }
+
+    @Test
+    void aGroupsCandidatesLandOnDistinctConsecutivePartitions() {
+        String run = "run-" + UUID.randomUUID();
+        sendCheckpoint(checkpoint(run, 0, ProgramSpacePolicy.initial(List.of(3, 2), 1.0)));
+        int partitions = Topics.LAYOUT.stream().filter(t -> t.name().equals(Topics.CANDIDATES))
+                .findFirst().orElseThrow().partitions();
+        PromptEvent p = new PromptEvent(Event.CURRENT_SCHEMA, run + "-s0-g0", run, 0, 0, "toy", null, "prompt",
+                partitions, 0, "cpu", null, System.currentTimeMillis());
+        sendPrompt(p, p.promptId());
+
+        List<ConsumerRecord<byte[], byte[]>> got = TopicProbe.awaitAll(Topics.CANDIDATES,
+                r -> TopicProbe.key(r).startsWith(p.promptId() + "-"), partitions, WAIT);
+        assertEquals(partitions, got.size());
+        Set<Integer> used = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : got) {
+            assertEquals(CandidatePartitioner.partitionOf(TopicProbe.key(r), partitions), r.partition(),
+                    "the sampler's producer uses the candidates' partitioner: " + TopicProbe.key(r));
+            used.add(r.partition());
+        }
+        assertEquals(partitions, used.size(), "one candidate per partition: " + used);
     }
 
     private static CandidateEvent awaitCandidate(String run, String promptId) {

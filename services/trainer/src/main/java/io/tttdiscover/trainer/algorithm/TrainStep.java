@@ -1,6 +1,7 @@
 package io.tttdiscover.trainer.algorithm;
 
 import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.Datum;
 import io.tttdiscover.protocol.spi.ForwardBackwardResult;
@@ -31,7 +32,8 @@ public final class TrainStep {
      * @param bestSoFarBeforeUs best runtime of earlier steps, null if none
      * @param archiveSize      archive size after this step's update and pruning
      */
-    public record Context(int step, int missing, Double bestSoFarBeforeUs, int archiveSize, long startedAtMs) {
+    public record Context(int step, int missing, Double bestSoFarBeforeUs, int archiveSize, long startedAtMs,
+                          ScoreOrder order) {
     }
 
     public static StepMetrics run(List<List<Rollout>> groups, TrainingSession session, Settings settings,
@@ -85,7 +87,7 @@ public final class TrainStep {
 
         Double best = stats.bestRuntimeUs;
         Double bestSoFar = context.bestSoFarBeforeUs();
-        if (best != null && (bestSoFar == null || best < bestSoFar)) {
+        if (context.order().better(best, bestSoFar)) {
             bestSoFar = best;
         }
         int groupCount = Math.max(1, arrived.size());
@@ -124,6 +126,7 @@ public final class TrainStep {
             double min = Double.POSITIVE_INFINITY;
             double sum = 0;
             Double best = null;
+            double bestReward = 0;
             for (List<Rollout> g : groups) {
                 for (Rollout r : g) {
                     samples++;
@@ -131,8 +134,10 @@ public final class TrainStep {
                     max = Math.max(max, r.reward());
                     min = Math.min(min, r.reward());
                     sum += r.reward();
-                    if (r.success() && r.runtimeUs() != null && (best == null || r.runtimeUs() < best)) {
+                    // the best score is the one of the highest reward, whichever way the score improves
+                    if (r.success() && r.runtimeUs() != null && (best == null || r.reward() > bestReward)) {
                         best = r.runtimeUs();
+                        bestReward = r.reward();
                     }
                 }
             }

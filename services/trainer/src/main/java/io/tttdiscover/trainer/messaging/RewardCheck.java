@@ -4,6 +4,7 @@ import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.trainer.domain.Run;
 import io.tttdiscover.trainer.service.RunConfig;
 import io.tttdiscover.trainer.service.PromptIds;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * or corrupt reward must not become a run's best program or its training signal.
  */
 public final class RewardCheck {
-    /** Relative slack between a reward and reward_scale / runtime (both travel as JSON doubles). */
+    /** Relative slack between a reward and the one its score gives (both travel as JSON doubles). */
     private static final double RELATIVE_SLACK = 1e-9;
 
     private RewardCheck() {
@@ -31,16 +32,18 @@ public final class RewardCheck {
             return refusal(r, found, Range.ANY);
         }
         String target = config(found.get()).target();
-        return refusal(r, found, new Range(pack.rewardScale(), pack.minRuntimeUs(target), pack.maxRuntimeUs(target),
-                pack.maxProgramBytes()));
+        return refusal(r, found, new Range(pack.scoreOrder(), pack.rewardScale(), pack.minScore(target),
+                pack.maxScore(target), pack.maxProgramBytes()));
     }
 
     /**
-     * What a true reward of a run can be: reward = scale / runtime with runtime in [minRuntimeUs, maxRuntimeUs]
-     * (the pack's physics floor and timeout on the run's target), for a program of at most maxProgramBytes.
+     * What a true reward of a run can be: the reward its score gives (scale / score or scale * score, by the pack's
+     * score order) with the score in [minScore, maxScore] (for a runtime the pack's physics floor and timeout on the
+     * run's target, for a value the pack's proven bounds), for a program of at most maxProgramBytes.
      */
-    public record Range(double rewardScale, double minRuntimeUs, double maxRuntimeUs, int maxProgramBytes) {
-        static final Range ANY = new Range(1.0, 0.0, Double.POSITIVE_INFINITY, Integer.MAX_VALUE);
+    public record Range(ScoreOrder order, double rewardScale, double minScore, double maxScore, int maxProgramBytes) {
+        static final Range ANY = new Range(ScoreOrder.LOWER_IS_BETTER, 1.0, 0.0, Double.POSITIVE_INFINITY,
+                Integer.MAX_VALUE);
     }
 
     /** Why the reward is refused, or empty when it may be stored and counted. */
@@ -87,19 +90,21 @@ public final class RewardCheck {
             return reward == 0.0 ? Optional.empty()
                     : Optional.of("a " + r.status() + " reward must be 0, was " + reward);
         }
-        Double runtime = r.runtimeUs();
-        if (runtime == null || !Double.isFinite(runtime) || runtime <= 0) {
-            return Optional.of("a " + r.status() + " reward needs a finite positive runtime, had " + runtime);
+        Double score = r.runtimeUs();
+        if (score == null || !Double.isFinite(score) || score <= 0) {
+            return Optional.of("a " + r.status() + " reward needs a finite positive score, had " + score);
         }
-        if (runtime < range.minRuntimeUs() || runtime > range.maxRuntimeUs()) {
-            return Optional.of("runtime " + runtime + " us is outside what problem " + r.problemId() + " allows on "
-                    + "this run's target: " + range.minRuntimeUs() + " us (its physics floor) to "
-                    + range.maxRuntimeUs() + " us (its timeout)");
+        if (score < range.minScore() || score > range.maxScore()) {
+            boolean runtime = range.order() == ScoreOrder.LOWER_IS_BETTER;
+            return Optional.of("score " + score + " is outside what problem " + r.problemId() + " allows on "
+                    + "this run's target: " + range.minScore() + (runtime ? " us (its physics floor)" : "")
+                    + " to " + range.maxScore() + (runtime ? " us (its timeout)" : " (its proven bound)"));
         }
-        double expected = rewardScale / runtime;
+        double expected = range.order().reward(rewardScale, score);
         if (Math.abs(reward - expected) > RELATIVE_SLACK * expected) {
-            return Optional.of("reward " + reward + " does not match reward_scale / runtime = " + rewardScale + " / "
-                    + runtime + " = " + expected);
+            boolean runtime = range.order() == ScoreOrder.LOWER_IS_BETTER;
+            return Optional.of("reward " + reward + " does not match reward_scale " + (runtime ? "/ runtime" : "* score")
+                    + " = " + rewardScale + (runtime ? " / " : " * ") + score + " = " + expected);
         }
         return Optional.empty();
     }

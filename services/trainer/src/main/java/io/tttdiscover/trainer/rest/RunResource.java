@@ -36,6 +36,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The run API the CLI, the dashboard and the tests use; its errors are {@link ApiError}s (see {@link ErrorMappers}).
@@ -105,8 +106,10 @@ public class RunResource {
         RolloutEntity r = store.rollout(run.bestCandidateId)
                 .orElseThrow(() -> ApiError.notFound("candidate " + run.bestCandidateId + " not stored"));
         List<Integer> choices = choices(r);
+        Optional<ProblemPack> pack = runs.problem(run.problemId);
         return new BestView(id, r.candidateId, r.runtimeUs, r.reward, r.program, choices, describe(run, choices),
-                benchmarks(r));
+                pack.map(ProblemPack::scoreName).orElse(null), pack.map(ProblemPack::scoreUnit).orElse(null),
+                r.message, benchmarks(r));
     }
 
     @GET

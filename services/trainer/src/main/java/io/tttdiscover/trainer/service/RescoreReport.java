@@ -73,10 +73,11 @@ public record RescoreReport(String of, int candidates, int rescored, int statusC
             }
         }
         ratios.sort(Comparator.naturalOrder());
+        // The best is the highest reward, whichever way the problem's score improves.
         Row recordedBest = rows.stream().filter(r -> r.recordedRuntimeUs() != null)
-                .min(Comparator.comparingDouble(Row::recordedRuntimeUs)).orElse(null);
-        Row newBest = rows.stream().filter(r -> r.newRuntimeUs() != null)
-                .min(Comparator.comparingDouble(Row::newRuntimeUs)).orElse(null);
+                .reduce((a, b) -> b.recordedReward() > a.recordedReward() ? b : a).orElse(null);
+        Row newBest = rows.stream().filter(r -> r.newRuntimeUs() != null && r.newReward() != null)
+                .reduce((a, b) -> b.newReward() > a.newReward() ? b : a).orElse(null);
         boolean bestChanged = recordedBest == null ? newBest != null
                 : newBest == null || !recordedBest.candidateId().equals(newBest.candidateId());
         return new RescoreReport(of, rows.size(), rescored, changed, transitions, median(ratios),

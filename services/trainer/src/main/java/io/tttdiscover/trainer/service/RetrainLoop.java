@@ -5,6 +5,7 @@ import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.PolicyCheckpoint;
 import io.tttdiscover.protocol.spi.TrainingBackend;
@@ -108,8 +109,9 @@ final class RetrainLoop extends ReplayLoop {
             for (RewardEvent r : recordedGroup) {
                 Rollout rollout = rollout(r);
                 rollouts.add(rollout);
-                archive.recordRollout(r.candidate().parentStateId(), child(r, rollout));
-                if (rollout.success() && (best == null || rollout.runtimeUs() < best.runtimeUs())) {
+                archive.recordRollout(r.candidate().parentStateId(), child(r, rollout, pack.scoreOrder()));
+                if (rollout.success() && pack.scoreOrder().better(rollout.runtimeUs(),
+                        best == null ? null : best.runtimeUs())) {
                     best = r;
                 }
             }
@@ -123,10 +125,11 @@ final class RetrainLoop extends ReplayLoop {
         archive.prune();
         StepMetrics metrics = TrainStep.run(groups, session,
                 new TrainStep.Settings(config.estimator(), config.klCoef(), AdamParams.paper(config.learningRate())),
-                new TrainStep.Context(step.step(), missing, bestSoFarUs, archive.size(), startedAtMs));
+                new TrainStep.Context(step.step(), missing, bestSoFarUs, archive.size(), startedAtMs,
+                        pack.scoreOrder()));
         version++;
         PolicyCheckpoint checkpoint = session.saveForSampler(version);
-        RewardEvent improved = best != null && (bestSoFarUs == null || best.runtimeUs() < bestSoFarUs) ? best : null;
+        RewardEvent improved = best != null && pack.scoreOrder().better(best.runtimeUs(), bestSoFarUs) ? best : null;
         if (improved != null) {
             bestSoFarUs = improved.runtimeUs();
         }
@@ -153,13 +156,13 @@ final class RetrainLoop extends ReplayLoop {
     }
 
     /** The archive state a successful rollout adds; null for a failed one. */
-    private static ArchiveState child(RewardEvent r, Rollout rollout) {
+    private static ArchiveState child(RewardEvent r, Rollout rollout, ScoreOrder order) {
         if (!rollout.success()) {
             return null;
         }
         List<Integer> choices = RunLoop.isProgramSpace(r.candidate()) && r.candidate().trace() != null
                 ? List.copyOf(r.candidate().trace().completionTokens()) : null;
-        return ArchiveState.child(r.candidateId(), r.candidate().program(), choices, -rollout.runtimeUs(),
+        return ArchiveState.child(r.candidateId(), r.candidate().program(), choices, order.value(rollout.runtimeUs()),
                 r.candidate().parentStateId());
     }
 

@@ -372,9 +372,9 @@ final class RunLoop {
                 if (r.success()) {
                     List<Integer> choices = isProgramSpace(candidate) && candidate.trace() != null
                             ? List.copyOf(candidate.trace().completionTokens()) : null;
-                    child = ArchiveState.child(r.candidateId(), candidate.program(), choices, -r.runtimeUs(),
-                            parent.id());
-                    if (bestRuntime == null || r.runtimeUs() < bestRuntime) {
+                    child = ArchiveState.child(r.candidateId(), candidate.program(), choices,
+                            pack.scoreOrder().value(r.runtimeUs()), parent.id());
+                    if (pack.scoreOrder().better(r.runtimeUs(), bestRuntime)) {
                         bestRuntime = r.runtimeUs();
                         bestCandidate = r.candidateId();
                     }
@@ -391,14 +391,15 @@ final class RunLoop {
 
         StepMetrics metrics = TrainStep.run(groups, session,
                 new TrainStep.Settings(config.estimator(), config.klCoef(), AdamParams.paper(config.learningRate())),
-                new TrainStep.Context(step.step, missing, bestSoFarUs, archive.size(), step.startedAtMs));
+                new TrainStep.Context(step.step, missing, bestSoFarUs, archive.size(), step.startedAtMs,
+                        pack.scoreOrder()));
         if (metrics.groupsKept() == 0) {
             LOG.infof("run %s step %d: every group constant, no gradient", runId, step.step);
         }
         version++;
         PolicyCheckpoint checkpoint = session.saveForSampler(version);
         long trainedAtMs = System.currentTimeMillis();
-        boolean improved = bestRuntime != null && (bestSoFarUs == null || bestRuntime < bestSoFarUs);
+        boolean improved = pack.scoreOrder().better(bestRuntime, bestSoFarUs);
         if (improved) {
             bestSoFarUs = bestRuntime;
         }

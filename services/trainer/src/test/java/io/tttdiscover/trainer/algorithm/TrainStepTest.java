@@ -4,6 +4,7 @@ import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.TrainingSession;
@@ -41,7 +42,8 @@ class TrainStepTest {
                 List.of());
         StepMetrics m = TrainStep.run(groups, session,
                 new TrainStep.Settings(AdvantageEstimator.MEAN, 0.0, AdamParams.paper(0.1)),
-                new TrainStep.Context(3, 1, 60.0, 7, System.currentTimeMillis()));
+                new TrainStep.Context(3, 1, 60.0, 7, System.currentTimeMillis(),
+                        ScoreOrder.LOWER_IS_BETTER));
         // rewards 2, 0, 1 -> mean baseline advantages 1, -1, 0
         assertEquals(3, m.step());
         assertEquals(5, m.samples());
@@ -68,7 +70,8 @@ class TrainStepTest {
         List<List<Rollout>> groups = List.of(List.of(rollout(0, List.of(1, 0), null), rollout(0, List.of(0, 0), null)));
         StepMetrics m = TrainStep.run(groups, session,
                 new TrainStep.Settings(AdvantageEstimator.ENTROPIC_ADAPTIVE, 0.1, AdamParams.paper(0.1)),
-                new TrainStep.Context(0, 0, null, 1, System.currentTimeMillis()));
+                new TrainStep.Context(0, 0, null, 1, System.currentTimeMillis(),
+                        ScoreOrder.LOWER_IS_BETTER));
         assertEquals(0, m.groupsKept());
         assertEquals(1.0, m.fracAllBad());
         assertEquals(null, m.bestRuntimeSoFarUs());

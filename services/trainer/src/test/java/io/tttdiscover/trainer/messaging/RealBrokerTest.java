@@ -82,7 +82,7 @@ public class RealBrokerTest {
             producer.send(new ProducerRecord<>(Topics.REWARDS, runId, forged));
             producer.send(new ProducerRecord<>(Topics.REWARDS, "run-nobody", unknown));
         }
-        for (var expected : Map.of(forged, "finite positive runtime", unknown, "unknown run run-nobody").entrySet()) {
+        for (var expected : Map.of(forged, "finite positive score", unknown, "unknown run run-nobody").entrySet()) {
             ConsumerRecord<String, String> dead = poll(Topics.deadLetter(Topics.REWARDS),
                     r -> expected.getKey().equals(r.value()), 1).get(0);
             String reason = new String(dead.headers().lastHeader(Topics.DEAD_LETTER_REASON_HEADER).value(),

@@ -6,6 +6,7 @@ import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.pack.ProblemPack;
+import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.trainer.domain.Run;
 import io.tttdiscover.trainer.domain.RunStatus;
 import io.tttdiscover.trainer.service.RunConfig;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What a reward must be to enter a run (the probes of a hostile user: forged, out of range, for nothing asked). */
 class RewardCheckTest {
     private static final double SCALE = 1500.0;
-    private static final RewardCheck.Range CPU = new RewardCheck.Range(SCALE, 1.0, 60e6, 262144);
+    private static final RewardCheck.Range CPU = new RewardCheck.Range(ScoreOrder.LOWER_IS_BETTER, SCALE, 1.0, 60e6,
+            262144);
 
     private static Run run() {
         Run run = new Run();
@@ -63,7 +65,7 @@ class RewardCheckTest {
         Run cuda = run();
         cuda.config = EventCodec.encode(new RunConfig("trimul", 8, 2, 4, "cuda", 1, 0.1, 0.1, "entropic-adaptive",
                 "embedded", null, 60, null, 32));
-        double floor = trimul.minRuntimeUs("cuda");
+        double floor = trimul.minScore("cuda");
         assertTrue(floor > 200 && floor < 400, "the official benchmarks' floor, about 269 us: " + floor);
         Optional<String> belowFloor = RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK,
                 SCALE / 100.0, 100.0), Optional.of(cuda), trimul);
@@ -118,11 +120,24 @@ class RewardCheckTest {
 
     @Test
     void aForgedOrImpossibleRewardIsRefused() {
-        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 0.0), "finite positive runtime");
+        assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 0.0), "finite positive score");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1e308, 9000.0), "does not match");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, Double.NaN, 9000.0), "not a finite");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.REJECTED, 0.5, null), "must be 0");
         assertRefused(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, -1.0, 9000.0), "non-negative");
+    }
+
+    @Test
+    void aHigherIsBetterScoreIsCheckedAgainstItsOwnRewardAndBound() {
+        RewardCheck.Range circles = new RewardCheck.Range(ScoreOrder.HIGHER_IS_BETTER, 1.0, 0.0, 2.8768, 65536);
+        assertEquals(Optional.empty(), RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 2.61,
+                2.61), Optional.of(run()), circles), "reward = scale * score");
+        Optional<String> inverse = RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 1 / 2.61,
+                2.61), Optional.of(run()), circles);
+        assertTrue(inverse.orElse("").contains("does not match"), inverse.toString());
+        Optional<String> beyond = RewardCheck.refusal(reward("run-a", 2, 1, "run-a-s2-g1", RewardStatus.OK, 3.0, 3.0),
+                Optional.of(run()), circles);
+        assertTrue(beyond.orElse("").contains("(its proven bound)"), beyond.toString());
     }
 
     @Test

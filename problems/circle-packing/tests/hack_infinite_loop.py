@@ -1,0 +1,5 @@
+# expect: TIMEOUT
+# timeout: 4
+def construct_packing(data):
+    while True:
+        pass

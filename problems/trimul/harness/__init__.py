@@ -1,1 +1,0 @@
-"""TriMul evaluation harness: worker.py is the entry point (see ../README.md)."""
