@@ -15,6 +15,7 @@ import io.tttdiscover.cli.run.RunReport;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
+import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
