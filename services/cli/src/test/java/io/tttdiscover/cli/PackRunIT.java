@@ -12,7 +12,6 @@ import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
-import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.api.RunRequest;
