@@ -30,6 +30,10 @@ def main(argv=None):
     ap.add_argument("--max-runs", type=int, default=None,
                     help="cap timed calls per benchmark (each still checked): a quicker correctness sweep")
     ap.add_argument("--only", default=None, help="evaluate only alternatives whose name contains this")
+    ap.add_argument("--base", default=None,
+                    help='JSON {"decision": "alternative name"}: the program each alternative is varied from (default '
+                         'alternative 0 everywhere); e.g. a fast fused program, so the fused kernels\' knobs take effect')
+    ap.add_argument("--decisions", default=None, help="comma-separated: vary only these decisions")
     args = ap.parse_args(argv)
 
     evaluator = worker.Evaluator(args.pack, args.device, max_runs=args.max_runs)
@@ -37,8 +41,16 @@ def main(argv=None):
     space = program_space.load(args.pack, evaluator.pack)
     higher = evaluator.pack["score"]["better"] == "higher"
     rows = []
+    base = {}
+    for dname, aname in json.loads(args.base or "{}").items():
+        d = [d for d in space["decisions"] if d["name"] == dname]
+        if not d or aname not in [a["name"] for a in d[0]["alternatives"]]:
+            ap.error("--base: no alternative %s of decision %s" % (aname, dname))
+        base[dname] = [a["name"] for a in d[0]["alternatives"]].index(aname)
+    varied = set(args.decisions.split(",")) if args.decisions else None
 
     def run(label_decision, label_alt, choices):
+        choices = dict(base, **choices)
         res = evaluator.evaluate(program_space.render(space, choices), "%s/%s" % (label_decision, label_alt))
         row = {"decision": label_decision, "alternative": label_alt, "choices": choices, "status": res["status"],
                "score": res["score"], "message": res["message"], "total_ms": res["timings_ms"]["total"]}
@@ -55,10 +67,12 @@ def main(argv=None):
     baseline = run("(all)", "baseline", {})
     best = {}
     for d in space["decisions"]:
+        if varied is not None and d["name"] not in varied:
+            continue
         for i in program_space.available(d, args.device):
             if args.only and args.only not in d["alternatives"][i]["name"]:
                 continue
-            if i == 0:
+            if i == base.get(d["name"], 0):
                 row = baseline
             else:
                 row = run(d["name"], d["alternatives"][i]["name"], {d["name"]: i})
@@ -69,7 +83,7 @@ def main(argv=None):
     for k in range(0 if args.only else args.random):
         choices = {d["name"]: rng.choice(program_space.available(d, args.device)) for d in space["decisions"]}
         run("(random)", "combo-%d" % k, choices)
-    greedy = {name: i for name, (i, _) in best.items()}
+    greedy = dict(base, **{name: i for name, (i, _) in best.items()})
     run("(greedy)", "best-per-decision", greedy)
 
     failed = [r for r in rows if r["status"] != "OK"]

@@ -144,6 +144,7 @@ def main():
     elif args.mode == "time":
         result = time_programs(programs, args.out, args.reps)
     else:
+        sys.path.insert(0, HERE)
         import stage_model
         if args.mode == "stages":
             result = stage_model.measure(SPACE, BENCHES, args.reps, load_program, args.out)
