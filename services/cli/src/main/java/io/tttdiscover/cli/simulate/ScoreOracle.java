@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  *
  * <p>Built for the model's target: only the alternatives that run there count, and every such program must be
  * covered (checked up front, so a gap in the model fails before a simulation starts, naming the stage and key).
+ * Not thread-safe: it caches each stage's matches.
  */
 public final class ScoreOracle {
     private static final String ANY = "*";

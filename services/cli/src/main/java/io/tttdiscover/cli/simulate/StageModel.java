@@ -2,7 +2,6 @@ package io.tttdiscover.cli.simulate;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -35,8 +34,7 @@ public record StageModel(String problem, String target, String unit, String mach
 
     public static StageModel read(Path file) {
         try {
-            return new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(file.toFile(), StageModel.class);
+            return new ObjectMapper().readValue(file.toFile(), StageModel.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the stage model " + file + ": " + e.getMessage(), e);
         }

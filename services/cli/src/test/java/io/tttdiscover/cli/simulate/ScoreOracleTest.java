@@ -1,7 +1,11 @@
 package io.tttdiscover.cli.simulate;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -128,10 +132,22 @@ class ScoreOracleTest {
     }
 
     @Test
-    void theModelFileIsReadWithItsExtraFieldsIgnored() {
+    void theModelFileIsReadWithItsExtraFieldsIgnored(@TempDir Path dir) throws IOException {
         StageModel m = Toy.additive();
         assertEquals("cuda", m.target());
         assertEquals(4, m.stages().size());
         assertEquals(Arrays.asList(4.0, 8.0, 12.0), m.stages().get(0).table().get("fast"));
+        assertNull(m.noise());
+
+        Path file = dir.resolve("m.json");
+        Files.writeString(file, """
+                {"problem": "toy", "target": "cuda", "unit": "us", "machine": "x", "benchmarks": ["b0"],
+                 "noise": {"relative_sd": 0.02, "kind": "lognormal"}, "measured_at": "then",
+                 "stages": [{"name": "s", "keys": ["prec"], "table": {"*": [1.5], "f64": null}, "n": 3}]}
+                """);
+        StageModel read = StageModel.read(file);
+        assertEquals(0.02, read.noise().relativeSd());
+        assertTrue(read.stages().get(0).table().containsKey("f64"));
+        assertNull(read.stages().get(0).table().get("f64"));
     }
 }
