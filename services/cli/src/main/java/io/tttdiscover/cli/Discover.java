@@ -5,6 +5,7 @@ import io.tttdiscover.cli.command.RunCommand;
 import io.tttdiscover.cli.command.RunsCommand;
 import io.tttdiscover.cli.command.SampleCommand;
 import io.tttdiscover.cli.command.ShowCommand;
+import io.tttdiscover.cli.command.SimulateCommand;
 import io.tttdiscover.cli.command.StopCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "discover", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "ttt-discover 0.1.0",
         description = "TTT-Discover: test-time RL on hard code-optimization problems, over Kafka.",
         subcommands = {RunCommand.class, RunsCommand.class, ShowCommand.class, ReplayCommand.class,
-                StopCommand.class, SampleCommand.class})
+                StopCommand.class, SampleCommand.class, SimulateCommand.class})
 public final class Discover {
 
     public static void main(String[] args) {

@@ -1,7 +1,12 @@
 package io.tttdiscover.protocol.policy;
 
+import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.TokenTrace;
+import io.tttdiscover.protocol.pack.ProgramSpace;
+import io.tttdiscover.protocol.spi.Sample;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -164,5 +169,55 @@ public final class ProgramSpacePolicy {
     }
 
     public record Choices(List<Integer> choices, List<Double> logprobs) {
+    }
+
+    /**
+     * A prompt's candidates: {@code n} programs drawn given the parent's choices, each rendered, with its token trace
+     * (the parent's choices as prompt, the drawn ones as completion). Sample i is seeded by (prompt id, i), so a
+     * redelivered prompt yields the same candidates.
+     *
+     * @param version the policy version {@code p} is, recorded with every sample
+     */
+    public static List<Sample> samplePrompt(PolicyParameters p, long version, ProgramSpace space, ParentState parent,
+                                            String target, String promptId, int n) {
+        List<Integer> parentChoices = parentChoices(parent, space);
+        List<boolean[]> available = space.available(target);
+        List<Sample> samples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Choices drawn = sample(p, parentChoices, available, new Random(seed(promptId, i)));
+            TokenTrace trace = new TokenTrace(parentChoices, drawn.choices(), drawn.logprobs(), null);
+            samples.add(new Sample(space.render(drawn.choices()), trace, version));
+        }
+        return samples;
+    }
+
+    /** The parent's choices as the policy's prompt tokens, {@link #NO_PARENT} where it has none. */
+    static List<Integer> parentChoices(ParentState parent, ProgramSpace space) {
+        if (parent == null || parent.choices() == null || parent.choices().isEmpty()) {
+            return Collections.nCopies(space.size(), NO_PARENT);
+        }
+        List<Integer> choices = parent.choices();
+        if (choices.size() != space.size()) {
+            throw new IllegalArgumentException("parent " + parent.stateId() + " has " + choices.size()
+                    + " choices, the program space has " + space.size() + " decisions");
+        }
+        for (int d = 0; d < choices.size(); d++) {
+            int c = choices.get(d);
+            if (c != NO_PARENT && (c < 0 || c >= space.decisions().get(d).size())) {
+                throw new IllegalArgumentException("parent " + parent.stateId() + " choice " + c
+                        + " out of range for decision " + space.decisions().get(d).name());
+            }
+        }
+        return List.copyOf(choices);
+    }
+
+    /** A stable 64-bit seed from the prompt id (FNV-1a) and the sample index. */
+    static long seed(String promptId, int index) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : promptId.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b;
+            h *= 0x100000001b3L;
+        }
+        return h ^ ((index + 1) * 0x9E3779B97F4A7C15L);
     }
 }

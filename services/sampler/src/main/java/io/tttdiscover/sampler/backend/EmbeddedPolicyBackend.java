@@ -2,10 +2,8 @@ package io.tttdiscover.sampler.backend;
 
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.MalformedEventException;
-import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
-import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.protocol.pack.ProgramSpace;
@@ -16,18 +14,14 @@ import io.tttdiscover.protocol.spi.Sample;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in policy: a distribution over a pack's program space ({@link ProgramSpacePolicy}), its parameters
  * taken from the run's checkpoints. Sampling is seeded by (prompt id, sample index), so a redelivered prompt yields
- * the same candidates under the same ids.
+ * the same candidates under the same ids ({@link ProgramSpacePolicy#samplePrompt}).
  */
 @ApplicationScoped
 public class EmbeddedPolicyBackend implements PolicyBackend {
@@ -107,41 +101,13 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
         }
         ProgramSpace space = pack.programSpace();
         checkShape(policy.parameters(), space, prompt.runId());
-        List<Integer> parent = parentChoices(prompt.parent(), space);
-        List<boolean[]> available = space.available(targetOf(prompt));
-        List<Sample> samples = new ArrayList<>(prompt.samplesWanted());
-        for (int i = 0; i < prompt.samplesWanted(); i++) {
-            Random rng = new Random(seed(prompt.promptId(), i));
-            ProgramSpacePolicy.Choices drawn = ProgramSpacePolicy.sample(policy.parameters(), parent, available, rng);
-            TokenTrace trace = new TokenTrace(parent, drawn.choices(), drawn.logprobs(), null);
-            samples.add(new Sample(space.render(drawn.choices()), trace, policy.version()));
-        }
-        return samples;
+        return ProgramSpacePolicy.samplePrompt(policy.parameters(), policy.version(), space, prompt.parent(),
+                targetOf(prompt), prompt.promptId(), prompt.samplesWanted());
     }
 
     /** The device a prompt's candidates will run on; prompts from before the field existed meant the CPU. */
     public static String targetOf(PromptEvent prompt) {
         return prompt.target() == null || prompt.target().isBlank() ? "cpu" : prompt.target();
-    }
-
-    /** The parent's choices as the policy's prompt tokens, {@link ProgramSpacePolicy#NO_PARENT} where it has none. */
-    static List<Integer> parentChoices(ParentState parent, ProgramSpace space) {
-        if (parent == null || parent.choices() == null || parent.choices().isEmpty()) {
-            return Collections.nCopies(space.size(), ProgramSpacePolicy.NO_PARENT);
-        }
-        List<Integer> choices = parent.choices();
-        if (choices.size() != space.size()) {
-            throw new IllegalArgumentException("parent " + parent.stateId() + " has " + choices.size()
-                    + " choices, the program space has " + space.size() + " decisions");
-        }
-        for (int d = 0; d < choices.size(); d++) {
-            int c = choices.get(d);
-            if (c != ProgramSpacePolicy.NO_PARENT && (c < 0 || c >= space.decisions().get(d).size())) {
-                throw new IllegalArgumentException("parent " + parent.stateId() + " choice " + c
-                        + " out of range for decision " + space.decisions().get(d).name());
-            }
-        }
-        return List.copyOf(choices);
     }
 
     private static void checkShape(PolicyParameters p, ProgramSpace space, String runId) {
@@ -151,15 +117,5 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
             throw new IllegalStateException("policy of run " + runId + " does not fit the program space of "
                     + space.problemId() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A stable 64-bit seed from the prompt id (FNV-1a) and the sample index. */
-    static long seed(String promptId, int index) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : promptId.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b;
-            h *= 0x100000001b3L;
-        }
-        return h ^ ((index + 1) * 0x9E3779B97F4A7C15L);
     }
 }

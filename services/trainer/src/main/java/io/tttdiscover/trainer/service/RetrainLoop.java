@@ -5,8 +5,6 @@ import io.tttdiscover.protocol.event.Event;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
-import io.tttdiscover.protocol.pack.ScoreOrder;
-import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.PolicyCheckpoint;
 import io.tttdiscover.protocol.spi.TrainingBackend;
 import io.tttdiscover.protocol.spi.TrainingSession;
@@ -14,14 +12,16 @@ import io.tttdiscover.protocol.spi.TrainingSpec;
 import io.tttdiscover.trainer.algorithm.ArchiveState;
 import io.tttdiscover.trainer.algorithm.PuctArchive;
 import io.tttdiscover.trainer.algorithm.Rollout;
-import io.tttdiscover.trainer.algorithm.TrainStep;
+import io.tttdiscover.trainer.algorithm.StepUpdate;
 import io.tttdiscover.trainer.domain.RunStatus;
 import io.tttdiscover.trainer.messaging.EventPublisher;
 import io.tttdiscover.trainer.messaging.RecordedRewards;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -101,32 +101,21 @@ final class RetrainLoop extends ReplayLoop {
             return;
         }
         long startedAtMs = System.currentTimeMillis();
-        List<List<Rollout>> groups = new ArrayList<>();
-        int missing = 0;
-        RewardEvent best = null;
+        List<StepUpdate.Group> groups = new ArrayList<>();
+        Map<String, RewardEvent> byCandidate = new HashMap<>();
         for (List<RewardEvent> recordedGroup : step.groups()) {
-            List<Rollout> rollouts = new ArrayList<>();
-            for (RewardEvent r : recordedGroup) {
-                Rollout rollout = rollout(r);
-                rollouts.add(rollout);
-                archive.recordRollout(r.candidate().parentStateId(), child(r, rollout, pack.scoreOrder()));
-                if (rollout.success() && pack.scoreOrder().better(rollout.runtimeUs(),
-                        best == null ? null : best.runtimeUs())) {
-                    best = r;
-                }
-            }
             String parent = recordedGroup.isEmpty() ? null : recordedGroup.get(0).candidate().parentStateId();
-            for (int i = rollouts.size(); i < config.groupSize(); i++) {
-                archive.recordRollout(parent, null);
-                missing++;
+            List<StepUpdate.Evaluated> samples = new ArrayList<>();
+            for (RewardEvent r : recordedGroup) {
+                samples.add(RunLoop.evaluated(rollout(r), r.candidate()));
+                byCandidate.put(r.candidateId(), r);
             }
-            groups.add(rollouts);
+            groups.add(new StepUpdate.Group(parent, samples));
         }
-        archive.prune();
-        StepMetrics metrics = TrainStep.run(groups, session,
-                new TrainStep.Settings(config.estimator(), config.klCoef(), AdamParams.paper(config.learningRate())),
-                new TrainStep.Context(step.step(), missing, bestSoFarUs, archive.size(), startedAtMs,
-                        pack.scoreOrder()));
+        StepUpdate.Outcome outcome = StepUpdate.apply(groups, archive, session, config.trainSettings(),
+                new StepUpdate.Step(step.step(), config.groupSize(), bestSoFarUs, startedAtMs, pack.scoreOrder()));
+        StepMetrics metrics = outcome.metrics();
+        RewardEvent best = outcome.best() == null ? null : byCandidate.get(outcome.best().candidateId());
         version++;
         PolicyCheckpoint checkpoint = session.saveForSampler(version);
         RewardEvent improved = best != null && pack.scoreOrder().better(best.runtimeUs(), bestSoFarUs) ? best : null;
@@ -153,17 +142,6 @@ final class RetrainLoop extends ReplayLoop {
         boolean ok = r.status().success() && r.runtimeUs() != null;
         return new Rollout(r.candidateId(), r.group(), ok ? r.reward() : 0.0, ok, r.runtimeUs(),
                 r.candidate().trace());
-    }
-
-    /** The archive state a successful rollout adds; null for a failed one. */
-    private static ArchiveState child(RewardEvent r, Rollout rollout, ScoreOrder order) {
-        if (!rollout.success()) {
-            return null;
-        }
-        List<Integer> choices = RunLoop.isProgramSpace(r.candidate()) && r.candidate().trace() != null
-                ? List.copyOf(r.candidate().trace().completionTokens()) : null;
-        return ArchiveState.child(r.candidateId(), r.candidate().program(), choices, order.value(rollout.runtimeUs()),
-                r.candidate().parentStateId());
     }
 
     private void publishCheckpoint(int step, PolicyCheckpoint checkpoint, StepMetrics metrics) {

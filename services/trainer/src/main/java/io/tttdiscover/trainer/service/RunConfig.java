@@ -1,6 +1,8 @@
 package io.tttdiscover.trainer.service;
 
+import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.trainer.algorithm.AdvantageEstimator;
+import io.tttdiscover.trainer.algorithm.TrainStep;
 import io.tttdiscover.trainer.training.EmbeddedTrainingBackend;
 
 import java.util.Arrays;
@@ -103,6 +105,11 @@ public record RunConfig(
 
     public AdvantageEstimator estimator() {
         return AdvantageEstimator.byName(advantage);
+    }
+
+    /** What each step is trained with: the advantage estimator, KL coefficient and Adam at the run's learning rate. */
+    public TrainStep.Settings trainSettings() {
+        return new TrainStep.Settings(estimator(), klCoef, AdamParams.paper(learningRate));
     }
 
     private static <T> T or(T value, T fallback) {

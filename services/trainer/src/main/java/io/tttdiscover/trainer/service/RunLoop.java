@@ -14,7 +14,6 @@ import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
-import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.PolicyCheckpoint;
 import io.tttdiscover.protocol.spi.TrainingBackend;
 import io.tttdiscover.protocol.spi.TrainingSession;
@@ -22,7 +21,7 @@ import io.tttdiscover.protocol.spi.TrainingSpec;
 import io.tttdiscover.trainer.algorithm.ArchiveState;
 import io.tttdiscover.trainer.algorithm.PuctArchive;
 import io.tttdiscover.trainer.algorithm.Rollout;
-import io.tttdiscover.trainer.algorithm.TrainStep;
+import io.tttdiscover.trainer.algorithm.StepUpdate;
 import io.tttdiscover.trainer.domain.RolloutEntity;
 import io.tttdiscover.trainer.domain.RunStatus;
 import io.tttdiscover.trainer.messaging.DatabaseRetry;
@@ -106,6 +105,13 @@ final class RunLoop {
     /** True when a candidate came from the embedded policy, whose completion tokens are program-space choices. */
     static boolean isProgramSpace(CandidateEvent candidate) {
         return EmbeddedTrainingBackend.NAME.equals(candidate.backend());
+    }
+
+    /** A rollout with the program its candidate evaluated and, from the embedded policy, the choices behind it. */
+    static StepUpdate.Evaluated evaluated(Rollout rollout, CandidateEvent candidate) {
+        List<Integer> choices = isProgramSpace(candidate) && candidate.trace() != null
+                ? List.copyOf(candidate.trace().completionTokens()) : null;
+        return new StepUpdate.Evaluated(rollout, candidate.program(), choices);
     }
 
     void start() {
@@ -359,40 +365,16 @@ final class RunLoop {
         if (step.deadline != null && !deadlinePassed) {
             step.deadline.cancel(false);
         }
-        List<List<Rollout>> groups = new ArrayList<>();
-        int missing = 0;
-        String bestCandidate = null;
-        Double bestRuntime = null;
+        List<StepUpdate.Group> groups = new ArrayList<>();
         for (int g = 0; g < step.groups.size(); g++) {
-            ArchiveState parent = step.parents.get(g);
-            List<Rollout> rollouts = List.copyOf(step.groups.get(g).values());
-            for (Rollout r : rollouts) {
-                CandidateEvent candidate = step.candidates.get(r.candidateId());
-                ArchiveState child = null;
-                if (r.success()) {
-                    List<Integer> choices = isProgramSpace(candidate) && candidate.trace() != null
-                            ? List.copyOf(candidate.trace().completionTokens()) : null;
-                    child = ArchiveState.child(r.candidateId(), candidate.program(), choices,
-                            pack.scoreOrder().value(r.runtimeUs()), parent.id());
-                    if (pack.scoreOrder().better(r.runtimeUs(), bestRuntime)) {
-                        bestRuntime = r.runtimeUs();
-                        bestCandidate = r.candidateId();
-                    }
-                }
-                archive.recordRollout(parent.id(), child);
-            }
-            for (int i = rollouts.size(); i < config.groupSize(); i++) {
-                archive.recordRollout(parent.id(), null);
-                missing++;
-            }
-            groups.add(rollouts);
+            groups.add(new StepUpdate.Group(step.parents.get(g).id(), step.groups.get(g).values().stream()
+                    .map(r -> evaluated(r, step.candidates.get(r.candidateId()))).toList()));
         }
-        archive.prune();
-
-        StepMetrics metrics = TrainStep.run(groups, session,
-                new TrainStep.Settings(config.estimator(), config.klCoef(), AdamParams.paper(config.learningRate())),
-                new TrainStep.Context(step.step, missing, bestSoFarUs, archive.size(), step.startedAtMs,
-                        pack.scoreOrder()));
+        StepUpdate.Outcome outcome = StepUpdate.apply(groups, archive, session, config.trainSettings(),
+                new StepUpdate.Step(step.step, config.groupSize(), bestSoFarUs, step.startedAtMs, pack.scoreOrder()));
+        StepMetrics metrics = outcome.metrics();
+        Double bestRuntime = outcome.best() == null ? null : outcome.best().runtimeUs();
+        String bestCandidate = outcome.best() == null ? null : outcome.best().candidateId();
         if (metrics.groupsKept() == 0) {
             LOG.infof("run %s step %d: every group constant, no gradient", runId, step.step);
         }

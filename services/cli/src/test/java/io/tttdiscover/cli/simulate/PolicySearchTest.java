@@ -1,0 +1,80 @@
+package io.tttdiscover.cli.simulate;
+
+import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.StepMetrics;
+import io.tttdiscover.trainer.service.RunConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PolicySearchTest {
+    /** The trainer's defaults for a run on the toy pack's cuda space (2 groups x 8 samples a step). */
+    private static final RunConfig DEFAULTS = RunConfig.withDefaults("toy", null, null, null, "cuda", null, null,
+            null, null, null, null, null, null, null);
+
+    @Test
+    void theProductsTrainStepMovesThePolicyTowardsTheBestAlternativeOfEveryDecision() {
+        ScoreOracle oracle = Toy.additiveOracle();
+        PolicySearch.Run run = new PolicySearch(Toy.pack(), oracle, DEFAULTS).search(0, 480);
+        int perStep = DEFAULTS.groupsPerBatch() * DEFAULTS.groupSize();
+        assertEquals(480 / perStep, run.steps().size(), "every full step was trained");
+        assertTrue(run.steps().stream().mapToInt(StepMetrics::groupsKept).sum() > 0, "some group carried gradient");
+        assertNotEquals(run.initial(), run.last());
+
+        List<Integer> best = Toy.program("fast", "fused", "exp", "f16");
+        List<boolean[]> available = oracle.available();
+        for (int d = 0; d < best.size(); d++) {
+            assertTrue(margin(run.last(), d, best.get(d), available.get(d)) > margin(run.initial(), d, best.get(d),
+                    available.get(d)) + 0.5, "decision " + d + ": the best alternative gained on the others");
+        }
+
+        List<Double> scores = run.evaluations().scores();
+        double firstStep = mean(scores.subList(0, perStep));
+        double lastSteps = mean(scores.subList(scores.size() - 3 * perStep, scores.size()));
+        assertTrue(lastSteps < firstStep / 2, "mean score of the first step " + firstStep + ", of the last three "
+                + lastSteps);
+        double firstBest = scores.subList(0, perStep).stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertTrue(run.evaluations().best() < firstBest, "the best improved on the first step's");
+    }
+
+    @Test
+    void theSameSeedGivesTheSameSearchAndABudgetCutsTheLastStepShort() {
+        ScoreOracle oracle = Toy.additiveOracle();
+        PolicySearch search = new PolicySearch(Toy.pack(), oracle, DEFAULTS);
+        PolicySearch.Run a = search.search(4, 40);
+        assertEquals(a.evaluations().scores(), search.search(4, 40).evaluations().scores());
+        assertEquals(40, a.evaluations().count());
+        assertEquals(2, a.steps().size(), "the third step, cut at 8 of 16 evaluations, is not trained");
+        assertNotEquals(a.evaluations().scores(), search.search(5, 40).evaluations().scores());
+    }
+
+    @Test
+    void theRunsTargetMustBeTheModels() {
+        RunConfig cpu = RunConfig.withDefaults("toy", null, null, null, "cpu", null, null, null, null, null, null,
+                null, null, null);
+        assertThrows(IllegalArgumentException.class, () -> new PolicySearch(Toy.pack(), Toy.additiveOracle(), cpu));
+    }
+
+    /** theta of alternative a minus the mean theta of the other alternatives that run on the target. */
+    private static double margin(PolicyParameters p, int d, int a, boolean[] available) {
+        List<Double> theta = p.logits().get(d);
+        double others = 0;
+        int n = 0;
+        for (int i = 0; i < theta.size(); i++) {
+            if (i != a && available[i]) {
+                others += theta.get(i);
+                n++;
+            }
+        }
+        return theta.get(a) - others / n;
+    }
+
+    private static double mean(List<Double> scores) {
+        return scores.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+}

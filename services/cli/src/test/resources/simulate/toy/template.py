@@ -1,0 +1,4 @@
+{{norm}}
+{{proj}}
+{{gate}}
+{{prec}}
