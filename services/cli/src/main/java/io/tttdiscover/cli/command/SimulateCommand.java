@@ -61,6 +61,10 @@ public final class SimulateCommand implements Runnable {
     @Option(names = "--within", defaultValue = "0.05", description = "the target: a score at most (1 + within) x the "
             + "best (${DEFAULT-VALUE})")
     double within;
+    @Option(names = "--noise", description = "relative standard deviation of each measurement (multiplicative "
+            + "lognormal), replacing the model's own (e.g. 0.02; GPU-bound TriMul kernels repeat within ~1 %, "
+            + "launch-bound ones spread 5-8 % on the lent machines)")
+    Double noise;
     @Option(names = "--out", description = "the JSON report (default: .discover/simulate/<problem>-<target>.json)")
     Path out;
 
@@ -72,7 +76,13 @@ public final class SimulateCommand implements Runnable {
         if (!(within >= 0)) {
             throw new IllegalArgumentException("--within must be >= 0");
         }
+        if (noise != null && !(noise >= 0 && Double.isFinite(noise))) {
+            throw new IllegalArgumentException("--noise must be a finite number >= 0");
+        }
         StageModel stages = StageModel.read(model);
+        if (noise != null) {
+            stages = stages.withNoise(noise == 0 ? null : new StageModel.Noise(noise));
+        }
         ProblemPack pack = pack(stages);
         ProgramSpace space = pack.programSpace();
         ScoreOracle oracle = ScoreOracle.of(stages, space);

@@ -32,6 +32,11 @@ public record StageModel(String problem, String target, String unit, String mach
     public record Noise(@JsonProperty("relative_sd") double relativeSd) {
     }
 
+    /** The same model with another measurement spread (null for none). */
+    public StageModel withNoise(Noise spread) {
+        return new StageModel(problem, target, unit, machine, benchmarks, stages, spread);
+    }
+
     public static StageModel read(Path file) {
         try {
             return new ObjectMapper().readValue(file.toFile(), StageModel.class);

@@ -43,6 +43,30 @@ class SimulateCommandTest {
     }
 
     @Test
+    void noiseFromTheCommandLineReplacesTheModelsAndMovesWhatTheSearchesSee(@TempDir Path dir) throws Exception {
+        JsonNode quiet = simulate(dir.resolve("quiet.json"), "0");
+        JsonNode noisy = simulate(dir.resolve("noisy.json"), "0.3");
+        assertTrue(quiet.path("noiseRelativeSd").isNull(), "--noise 0 means none");
+        assertEquals(0.3, noisy.path("noiseRelativeSd").asDouble(), 1e-12);
+        // Greedy is deterministic without noise; with 30 % spread its comparisons go wrong somewhere in 3 seeds.
+        JsonNode greedyQuiet = quiet.path("strategies").get(0);
+        JsonNode greedyNoisy = noisy.path("strategies").get(0);
+        assertEquals("greedy", greedyQuiet.path("strategy").asText());
+        assertTrue(!greedyQuiet.path("seeds").toString().equals(greedyNoisy.path("seeds").toString()),
+                "the same seeds searched the same way with and without noise");
+        assertEquals(1, Discover.commandLine().execute("simulate", "--problems", resources().toString(), "--model",
+                resources().resolve("synthetic-additive-model.json").toString(), "--noise", "-1"));
+    }
+
+    private static JsonNode simulate(Path out, String noise) throws Exception {
+        int rc = Discover.commandLine().execute("simulate", "--problems", resources().toString(), "--model",
+                resources().resolve("synthetic-additive-model.json").toString(), "--seeds", "3", "--budget", "60",
+                "--strategies", "greedy", "--noise", noise, "--out", out.toString());
+        assertEquals(0, rc);
+        return new ObjectMapper().readTree(out.toFile());
+    }
+
+    @Test
     void aModelOfAnotherProblemIsRefused() throws Exception {
         int rc = Discover.commandLine().execute("simulate", "--problems", resources().toString(), "--problem", "other",
                 "--model", resources().resolve("synthetic-additive-model.json").toString());
