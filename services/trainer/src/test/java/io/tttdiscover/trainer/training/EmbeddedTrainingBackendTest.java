@@ -147,7 +147,7 @@ class EmbeddedTrainingBackendTest {
         session.forwardBackward(List.of(d));
         session.optimStep(AdamParams.paper(0.1));
         assertEquals(base, session.baseLogprobs(List.of(d)).get(0));
-        // initial keep bias 0.5 on the parent's choice 0 among {0, 1} (cuda-only masked): p(1) = 1 / (1 + e^0.5)
+        // the initial keep bias on the parent's choice 0 among {0, 1} (cuda-only masked): p(1) = 1 / (1 + e^bias)
         assertEquals(Math.log(1 / (1 + Math.exp(EmbeddedTrainingBackend.INITIAL_KEEP_BIAS))), base.get(0), 1e-12);
     }
 
