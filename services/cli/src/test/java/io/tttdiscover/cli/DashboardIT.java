@@ -1,12 +1,8 @@
 package io.tttdiscover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
@@ -68,24 +64,12 @@ class DashboardIT {
 
     @Test
     void theDashboardShowsARunLiveAndItsArchiveAndDiffs() throws Exception {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
+        ItStack.assumeRunnable();
         requireBrowser();
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-dashboard"));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = "jdbc:postgresql://127.0.0.1:5432/discover_dashboard_it";
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
+        Path repo = ItStack.REPO;
+        StackOptions options = new StackOptions(ItStack.database("discover_dashboard_it"), null, Map.of(),
+                Map.of("evaluator", ItStack.QUICK_EVALUATOR));
+        try (LocalStack stack = ItStack.start("dashboard", options)) {
             String trainerUrl = stack.service("trainer").url();
             WebDriver browser = browser();
             try {

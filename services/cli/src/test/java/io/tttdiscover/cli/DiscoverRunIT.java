@@ -1,11 +1,7 @@
 package io.tttdiscover.cli;
 
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.CheckpointLog;
 import io.tttdiscover.cli.report.ExperienceMetrics;
 import io.tttdiscover.cli.report.TopicReader;
@@ -30,10 +26,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +37,6 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The whole product end to end, as {@code discover run} runs it: a real Kafka broker, PostgreSQL, and the trainer,
@@ -59,27 +52,10 @@ class DiscoverRunIT {
 
     @Test
     void aLocalRunLearnsAndCountsEveryRewardOnce() {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-discover"));
-
-        // An existing PostgreSQL saves the embedded one's startup; either works.
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = System.getProperty("discover.it.db-url", "jdbc:postgresql://127.0.0.1:5432/discover_it");
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            long t0 = System.currentTimeMillis();
-            // Each test run starts from scratch, as it did before local runs kept their data.
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
+        ItStack.assumeRunnable();
+        StackOptions options = new StackOptions(ItStack.database("discover_it"), null, Map.of());
+        long t0 = System.currentTimeMillis();
+        try (LocalStack stack = ItStack.start("discover", options)) {
             long startupMs = System.currentTimeMillis() - t0;
             RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7, null);
             RunOutcome run;
@@ -92,10 +68,10 @@ class DiscoverRunIT {
             List<CheckpointEvent> checkpoints = CheckpointLog.read(stack.bootstrapServers(), run.runId());
 
             assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                    + "\n" + tails(stack));
+                    + "\n" + ItStack.tails(stack));
             everyStepHasMetrics(run);
             noRewardCountedTwice(run);
-            policyMovedTowardsFasterPrograms(repo, run, checkpoints);
+            policyMovedTowardsFasterPrograms(ItStack.REPO, run, checkpoints);
         }
     }
 
@@ -263,12 +239,5 @@ class DiscoverRunIT {
             }
             producer.close(Duration.ofSeconds(5));
         }
-    }
-
-    private static String tails(LocalStack stack) {
-        Map<String, String> out = new HashMap<>();
-        stack.processes().forEach((name, p) -> out.put(name, p.tail(15)));
-        return out.entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue())
-                .collect(Collectors.joining("\n"));
     }
 }

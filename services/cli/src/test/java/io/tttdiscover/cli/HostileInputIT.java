@@ -1,12 +1,8 @@
 package io.tttdiscover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
@@ -41,8 +37,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +54,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The hostile-input suite: the whole product as {@code discover run} runs it (a real broker, PostgreSQL, the three
@@ -85,23 +78,10 @@ class HostileInputIT {
 
     @Test
     void noHostileInputStopsAConsumerOrCorruptsARun() throws Exception {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-hostile"));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = "jdbc:postgresql://127.0.0.1:5432/discover_hostile";
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
+        ItStack.assumeRunnable();
+        StackOptions options = new StackOptions(ItStack.database("discover_hostile"), null, Map.of(),
+                Map.of("evaluator", ItStack.QUICK_EVALUATOR));
+        try (LocalStack stack = ItStack.start("hostile", options)) {
             String bootstrap = stack.bootstrapServers();
             String trainerUrl = stack.service("trainer").url();
             TrainerClient trainer = new TrainerClient(trainerUrl);
@@ -342,6 +322,8 @@ class HostileInputIT {
         assertTrue(bestUs > 1500.0, "best so far is a measured CPU runtime: " + bestUs);
         assertTrue(evaluated.stream().anyMatch(r -> r.status() == RewardStatus.OK && Math.abs(r.runtimeUs() - bestUs)
                 < 1e-6), "the best is one of the evaluated rewards");
+        assertTrue(evaluated.stream().filter(r -> r.status() == RewardStatus.OK).flatMap(r -> r.benchmarks().stream())
+                .allMatch(b -> b.runs() <= 2), "at most two timed calls per benchmark (max-timed-runs 2)");
         cases.add("victim run: " + V_STEPS + " steps of " + V_GROUPS * V_SIZE + " own rewards, best " + bestUs
                 + " us");
     }

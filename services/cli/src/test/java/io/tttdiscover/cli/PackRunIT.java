@@ -3,12 +3,8 @@ package io.tttdiscover.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
@@ -25,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every problem pack that asks for it ({@code ci_run: {steps, groups, group_size}} in its pack.yml) runs end to end as
@@ -45,7 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * declaring {@code ci_run}, with no Java. (TriMul is covered by DiscoverRunIT and the other end-to-end tests.)
  */
 class PackRunIT {
-    private static final Path REPO = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = ItStack.REPO;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static List<String> packsWithCiRun() {
@@ -64,28 +58,15 @@ class PackRunIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("packsWithCiRun")
     void aSmallRunCompletesWithRewardsThePackSays(String problem) {
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(REPO.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
+        ItStack.assumeRunnable();
         JsonNode ci = ciRun(problem);
         int steps = ci.path("steps").asInt(2);
         int groups = ci.path("groups").asInt(2);
         int groupSize = ci.path("group_size").asInt(4);
         ProblemPack pack = new ProblemPacks(REPO.resolve("problems")).get(problem);
-        Workspace ws = new Workspace(REPO, REPO.resolve("services/cli/target/it-pack-" + problem));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = System.getProperty("discover.it.db-url", "jdbc:postgresql://127.0.0.1:5432/discover_it_pack");
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            long t0 = System.currentTimeMillis();
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
+        StackOptions options = new StackOptions(ItStack.database("discover_it_pack"), null, Map.of());
+        long t0 = System.currentTimeMillis();
+        try (LocalStack stack = ItStack.start("pack-" + problem, options)) {
             long startupMs = System.currentTimeMillis() - t0;
             RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
                     stack.bootstrapServers(), stack.processes(), System.out)
@@ -94,7 +75,7 @@ class PackRunIT {
             RunReport.print(run, startupMs, 1, System.out);
 
             assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                    + "\n" + tails(stack));
+                    + "\n" + ItStack.tails(stack));
             assertEquals(steps, run.steps().size(), "one StepMetrics per step");
             for (StepMetrics m : run.steps()) {
                 assertEquals(groups * groupSize, m.samples(), "step " + m.step() + " samples");
@@ -133,10 +114,5 @@ class PackRunIT {
         }
         String printed = StepTable.best(run.best());
         assertTrue(printed.contains(pack.scoreUnit().equals("us") ? " us " : pack.scoreName()), printed);
-    }
-
-    private static String tails(LocalStack stack) {
-        return stack.processes().entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue().tail(20))
-                .collect(Collectors.joining("\n"));
     }
 }
