@@ -2,7 +2,6 @@ package io.tttdiscover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
@@ -31,6 +30,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,6 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * consumer group committed to the end of its topic), the victim's figures hold only its own evaluated rewards, and
  * the competitor's queued work stops costing evaluator time once it is stopped.
  */
+@ExtendWith(ItStack.Shared.class)
 class HostileInputIT {
     private static final String PROBLEM = "trimul";
     private static final int V_STEPS = 3;
@@ -77,55 +78,50 @@ class HostileInputIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void noHostileInputStopsAConsumerOrCorruptsARun() throws Exception {
-        ItStack.assumeRunnable();
-        StackOptions options = new StackOptions(ItStack.database("discover_hostile"), null, Map.of(),
-                Map.of("evaluator", ItStack.QUICK_EVALUATOR));
-        try (LocalStack stack = ItStack.start("hostile", options)) {
-            String bootstrap = stack.bootstrapServers();
-            String trainerUrl = stack.service("trainer").url();
-            TrainerClient trainer = new TrainerClient(trainerUrl);
-            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-                restRequests(trainerUrl);
+    void noHostileInputStopsAConsumerOrCorruptsARun(LocalStack stack) throws Exception {
+        String bootstrap = stack.bootstrapServers();
+        String trainerUrl = stack.service("trainer").url();
+        TrainerClient trainer = new TrainerClient(trainerUrl);
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            restRequests(trainerUrl);
 
-                String victim = trainer.createRun(RunRequest.live(PROBLEM, V_STEPS, V_GROUPS, V_SIZE, "cpu", 7, null))
-                        .path("id").asText();
-                String competitor = trainer.createRun(RunRequest.live(PROBLEM, 1, C_GROUPS, C_SIZE, "cpu", 8, null))
-                        .path("id").asText();
-                awaitStatus(trainer, victim, Set.of("RUNNING"));
+            String victim = trainer.createRun(RunRequest.live(PROBLEM, V_STEPS, V_GROUPS, V_SIZE, "cpu", 7, null))
+                    .path("id").asText();
+            String competitor = trainer.createRun(RunRequest.live(PROBLEM, 1, C_GROUPS, C_SIZE, "cpu", 8, null))
+                    .path("id").asText();
+            awaitStatus(trainer, victim, Set.of("RUNNING"));
 
-                Map<String, byte[]> garbage = garbageOnEveryTopic(producer);
-                String oversizedCandidate = oversizedCandidate(producer);
-                Map<String, String> forged = forgedRewards(producer, victim);
-                String unknownPrompt = promptOfAnUnknownRun(producer);
-                String wrongCheckpoint = wrongShapedCheckpoint(producer, victim);
+            Map<String, byte[]> garbage = garbageOnEveryTopic(producer);
+            String oversizedCandidate = oversizedCandidate(producer);
+            Map<String, String> forged = forgedRewards(producer, victim);
+            String unknownPrompt = promptOfAnUnknownRun(producer);
+            String wrongCheckpoint = wrongShapedCheckpoint(producer, victim);
 
-                for (Map.Entry<String, byte[]> g : garbage.entrySet()) {
-                    String topic = g.getKey().substring(0, g.getKey().indexOf('|'));
-                    expectDeadLetter(bootstrap, topic, g.getKey(), g.getValue(), "");
-                }
-                expectOversizedCandidateRejected(bootstrap, oversizedCandidate);
-                for (Map.Entry<String, String> f : forged.entrySet()) {
-                    expectDeadLetter(bootstrap, Topics.REWARDS, f.getKey(), null, f.getValue());
-                }
-                expectDeadLetter(bootstrap, Topics.PROMPTS, unknownPrompt, null, "unknown run");
-                expectDeadLetter(bootstrap, Topics.CHECKPOINTS, wrongCheckpoint, null, "not used");
-
-                JsonNode v = awaitStatus(trainer, victim, Set.of("COMPLETED", "FAILED", "STOPPED"));
-                assertEquals("COMPLETED", v.path("status").asText(), v.toString());
-                victimUntouched(trainer, bootstrap, victim);
-                cases.add("two runs competing: the victim's steps are not held back");
-                fairShares(bootstrap, victim, competitor);
-
-                long stoppedAt = System.currentTimeMillis();
-                trainer.stop(competitor);
-                stopCancelsQueuedWork(bootstrap, competitor, stoppedAt);
-
-                noConsumerStopped(stack, bootstrap);
+            for (Map.Entry<String, byte[]> g : garbage.entrySet()) {
+                String topic = g.getKey().substring(0, g.getKey().indexOf('|'));
+                expectDeadLetter(bootstrap, topic, g.getKey(), g.getValue(), "");
             }
-            System.out.printf("hostile cases: %d, consumers stopped: 0, runs corrupted: 0%n", cases.size());
-            cases.forEach(c -> System.out.println("  ok: " + c));
+            expectOversizedCandidateRejected(bootstrap, oversizedCandidate);
+            for (Map.Entry<String, String> f : forged.entrySet()) {
+                expectDeadLetter(bootstrap, Topics.REWARDS, f.getKey(), null, f.getValue());
+            }
+            expectDeadLetter(bootstrap, Topics.PROMPTS, unknownPrompt, null, "unknown run");
+            expectDeadLetter(bootstrap, Topics.CHECKPOINTS, wrongCheckpoint, null, "not used");
+
+            JsonNode v = awaitStatus(trainer, victim, Set.of("COMPLETED", "FAILED", "STOPPED"));
+            assertEquals("COMPLETED", v.path("status").asText(), v.toString());
+            victimUntouched(trainer, bootstrap, victim);
+            cases.add("two runs competing: the victim's steps are not held back");
+            fairShares(bootstrap, victim, competitor);
+
+            long stoppedAt = System.currentTimeMillis();
+            trainer.stop(competitor);
+            stopCancelsQueuedWork(bootstrap, competitor, stoppedAt);
+
+            noConsumerStopped(stack, bootstrap);
         }
+        System.out.printf("hostile cases: %d, consumers stopped: 0, runs corrupted: 0%n", cases.size());
+        cases.forEach(c -> System.out.println("  ok: " + c));
     }
 
     // ---- REST ------------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@ import io.tttdiscover.cli.local.Ports;
 import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.local.Workspace;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +21,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the end-to-end tests share: the repository, the skip when the services are not packaged or Python lacks
- * torch, a database of their own, and a local stack started from scratch as {@code discover run --fresh} starts it.
+ * torch, a database of their own, and a local stack started from scratch as {@code discover run --fresh} starts it,
+ * or the one stack ({@link Shared}) of the tests that need nothing of their own from it.
  */
 final class ItStack {
     static final Path REPO = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
     /**
-     * The evaluator's environment for the tests that do not judge runtimes: two timed calls per benchmark, each still
-     * checked ({@code discover.evaluator.max-timed-runs}), about half an evaluation's time on the CPU. DiscoverRunIT
-     * keeps the pack's own timing.
+     * The evaluator's environment for the end-to-end tests, none of which judges an absolute runtime: two timed calls
+     * per benchmark, each still checked ({@code discover.evaluator.max-timed-runs}), about half an evaluation's time
+     * on the CPU. The pack's full timing loop runs in the evaluator's own tests.
      */
     static final Map<String, String> QUICK_EVALUATOR = Map.of("DISCOVER_EVALUATOR_MAX_TIMED_RUNS", "2");
 
@@ -69,6 +74,31 @@ final class ItStack {
         } catch (RuntimeException | Error e) {
             stack.close();
             throw e;
+        }
+    }
+
+    /**
+     * One stack, quick evaluator included, for the tests that take a {@link LocalStack} parameter: each starts runs of
+     * its own on it and judges only those. Started by the first test that asks, stopped when the last test of the
+     * run has finished (JUnit's root store closes it); the tests it serves are skipped, before it starts, where the
+     * services cannot run.
+     */
+    static final class Shared implements BeforeEachCallback, ParameterResolver {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            assumeRunnable();
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == LocalStack.class;
+        }
+
+        @Override
+        public LocalStack resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return context.getRoot().getStore(ExtensionContext.Namespace.create(Shared.class)).computeIfAbsent(
+                    "stack", key -> start("shared", new StackOptions(database("discover_shared_it"), null, Map.of(),
+                            Map.of("evaluator", QUICK_EVALUATOR))), LocalStack.class);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.StackOptions;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
@@ -16,6 +15,7 @@ import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.protocol.pack.ScoreOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the embedded policy over the pack's program space and the pack's real harness. A new pack gets this test by
  * declaring {@code ci_run}, with no Java. (TriMul is covered by DiscoverRunIT and the other end-to-end tests.)
  */
+@ExtendWith(ItStack.Shared.class)
 class PackRunIT {
     private static final Path REPO = ItStack.REPO;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -57,32 +57,26 @@ class PackRunIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("packsWithCiRun")
-    void aSmallRunCompletesWithRewardsThePackSays(String problem) {
-        ItStack.assumeRunnable();
+    void aSmallRunCompletesWithRewardsThePackSays(String problem, LocalStack stack) {
         JsonNode ci = ciRun(problem);
         int steps = ci.path("steps").asInt(2);
         int groups = ci.path("groups").asInt(2);
         int groupSize = ci.path("group_size").asInt(4);
         ProblemPack pack = new ProblemPacks(REPO.resolve("problems")).get(problem);
-        StackOptions options = new StackOptions(ItStack.database("discover_it_pack"), null, Map.of());
-        long t0 = System.currentTimeMillis();
-        try (LocalStack stack = ItStack.start("pack-" + problem, options)) {
-            long startupMs = System.currentTimeMillis() - t0;
-            RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
-                    stack.bootstrapServers(), stack.processes(), System.out)
-                    .createAndWatch(RunRequest.live(problem, steps, groups, groupSize, "cpu", 7, null),
-                            Duration.ofMinutes(10));
-            RunReport.print(run, startupMs, 1, System.out);
+        RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
+                stack.bootstrapServers(), stack.processes(), System.out)
+                .createAndWatch(RunRequest.live(problem, steps, groups, groupSize, "cpu", 7, null),
+                        Duration.ofMinutes(10));
+        RunReport.print(run, 0, 1, System.out);
 
-            assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                    + "\n" + ItStack.tails(stack));
-            assertEquals(steps, run.steps().size(), "one StepMetrics per step");
-            for (StepMetrics m : run.steps()) {
-                assertEquals(groups * groupSize, m.samples(), "step " + m.step() + " samples");
-            }
-            everyRewardIsWhatThePackSays(pack, run.rewards());
-            theBestIsTheBestScore(pack, run);
+        assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
+                + "\n" + ItStack.tails(stack));
+        assertEquals(steps, run.steps().size(), "one StepMetrics per step");
+        for (StepMetrics m : run.steps()) {
+            assertEquals(groups * groupSize, m.samples(), "step " + m.step() + " samples");
         }
+        everyRewardIsWhatThePackSays(pack, run.rewards());
+        theBestIsTheBestScore(pack, run);
     }
 
     /** A success's reward is the pack's reward of its score, and the score within the pack's bounds. */
