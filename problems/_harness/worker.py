@@ -641,7 +641,8 @@ def main(argv=None):
     ap.add_argument("--sandbox-uid", type=int, default=DEFAULT_SANDBOX_UID,
                     help="as root, the uid and gid candidates run as")
     ap.add_argument("--max-runs", type=int, default=None,
-                    help="testing only: cap timed calls per benchmark (results carry timing_override)")
+                    help="cap timed calls per benchmark, each still checked: quicker, noisier scores "
+                         "(tests, discover.evaluator.max-timed-runs; results carry timing_override)")
     ap.add_argument("--no-stage-ahead", action="store_true",
                     help="do not prepare the next request while one runs (for measurements)")
     args = ap.parse_args(argv)

@@ -1,18 +1,14 @@
 package io.tttdiscover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
-import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.EventCodec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -57,6 +53,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Without chromium the test fails with what to install, except for a non-root user, who cannot install it: then
  * it is skipped with that message ({@code DISCOVER_REQUIRE_BROWSER=1}, which CI sets, makes it fail there too).
  */
+@ExtendWith(ItStack.Shared.class)
 class DashboardIT {
     private static final int STEPS = 2;
     private static final int GROUPS = 2;
@@ -67,97 +64,80 @@ class DashboardIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
-    void theDashboardShowsARunLiveAndItsArchiveAndDiffs() throws Exception {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
+    void theDashboardShowsARunLiveAndItsArchiveAndDiffs(LocalStack stack) throws Exception {
         requireBrowser();
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-dashboard"));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = "jdbc:postgresql://127.0.0.1:5432/discover_dashboard_it";
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
-            String trainerUrl = stack.service("trainer").url();
-            WebDriver browser = browser();
-            try {
-                browser.get(trainerUrl + "/dashboard/");
-                await(browser, "the dashboard's live connection", b -> text(b, "live").contains("live"));
+        Path repo = ItStack.REPO;
+        String trainerUrl = stack.service("trainer").url();
+        WebDriver browser = browser();
+        try {
+            browser.get(trainerUrl + "/dashboard/");
+            await(browser, "the dashboard's live connection", b -> text(b, "live").contains("live"));
 
-                TrainerClient trainer = new TrainerClient(trainerUrl);
-                CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() ->
-                        new RunWatcher(trainer, stack.bootstrapServers(), stack.processes(), System.out)
-                                .createAndWatch(RunRequest.live("trimul", STEPS, GROUPS, GROUP_SIZE, "cpu", 11, null),
-                                        Duration.ofMinutes(10)));
-                // The new run shows up in the list without a reload; the first one is selected.
-                WebElement link = await(browser, "the run in the list",
-                        b -> b.findElements(By.cssSelector("#runs a[data-run]")).stream().findFirst().orElse(null));
-                String runId = link.getAttribute("data-run");
-                link.click();
-                // Step 0 alone (max and mean): drawn while step 1 runs, from the server's updates.
-                await(browser, "step 0 alone in the reward chart while the run goes on",
-                        b -> points(b, "reward") == 2);
-                metricsListed(stack, runId, repo.resolve("services/cli/target"));
+            RunWatcher watcher = new RunWatcher(new TrainerClient(trainerUrl), stack.bootstrapServers(),
+                    stack.processes(), System.out);
+            CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() -> watcher.createAndWatch(
+                    RunRequest.live("trimul", STEPS, GROUPS, GROUP_SIZE, "cpu", 11, null), Duration.ofMinutes(10)));
+            // The new run shows up in the list without a reload (after the runs of other tests on the stack).
+            WebElement link = await(browser, "the run in the list", b -> watcher.createdRunId() == null ? null
+                    : b.findElements(By.cssSelector("#runs a[data-run='" + watcher.createdRunId() + "']"))
+                    .stream().findFirst().orElse(null));
+            String runId = link.getAttribute("data-run");
+            link.click();
+            // Step 0 alone (max and mean): drawn while step 1 runs, from the server's updates.
+            await(browser, "step 0 alone in the reward chart while the run goes on",
+                    b -> points(b, "reward") == 2);
+            metricsListed(stack, runId, repo.resolve("services/cli/target"));
 
-                RunOutcome run = running.get(10, TimeUnit.MINUTES);
-                assertEquals("COMPLETED", run.status(), "run ended " + run.status() + ": " + run.message());
-                await(browser, "the run's status COMPLETED", b -> text(b, "run-status").equals("COMPLETED"));
-                await(browser, "every step in the charts", b -> points(b, "reward") == 2 * STEPS);
-                for (String chart : List.of("best", "mixed", "beta", "kl")) {
-                    assertEquals(STEPS, points(browser, chart), chart + " chart: one point per step");
-                }
-                assertEquals(List.of("0", "1"), browser.findElements(By.cssSelector(
-                        "#chart-kl circle.point")).stream().map(e -> e.getAttribute("data-step")).toList());
-
-                JsonNode archive = get(trainerUrl + "/runs/" + runId + "/archive");
-                assertEquals(STEPS * GROUPS * GROUP_SIZE, archive.size(), "every candidate of the run is stored");
-                await(browser, "the archive tree", b -> b.findElements(By.cssSelector("#tree a[data-node]")).size()
-                        == archive.size());
-                treeFollowsParents(browser, archive);
-
-                // Preferably a program that grew from an earlier program (PUCT may start step 1 from the start
-                // state again); otherwise the diff is against the problem's start program.
-                JsonNode grown = archive.get(0);
-                for (JsonNode n : archive) {
-                    if (!"initial".equals(n.path("parentId").asText())) {
-                        grown = n;
-                        break;
-                    }
-                }
-                String id = grown.path("id").asText();
-                browser.findElement(By.cssSelector("#tree a[data-node='" + id + "']")).click();
-                await(browser, "the diff of " + id, b -> id.equals(b.findElement(By.id("diff"))
-                        .getAttribute("data-candidate")));
-                diffRebuildsBothPrograms(browser, get(trainerUrl + "/runs/" + runId + "/programs/" + id));
-
-                JsonNode best = get(trainerUrl + "/runs/" + runId + "/best");
-                assertEquals(best.path("program").asText(), browser.findElement(By.id("best-program"))
-                        .getAttribute("textContent"), "the best program as shown");
-                assertTrue(browser.findElements(By.cssSelector("#benchmarks tr")).size() > 1,
-                        "the best program's per-benchmark figures");
-                browser.findElement(By.id("copy-best")).click();
-                await(browser, "the copy button's answer", b -> text(b, "copied").startsWith("copied "));
-
-                browser.get(trainerUrl + "/dashboard/#run=" + runId + "&program=" + id);
-                await(browser, "the finished run, reloaded", b -> points(b, "reward") == 2 * STEPS
-                        && b.findElement(By.id("program-panel")).isDisplayed());
-                // Tall enough for the charts, the tree, the best program and the diff in one picture.
-                browser.manage().window().setSize(new Dimension(1400, 1900));
-                ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
-                Path shot = repo.resolve("services/cli/target/dashboard.png");
-                Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-                System.out.println("dashboard screenshot: " + shot);
-            } finally {
-                browser.quit();
+            RunOutcome run = running.get(10, TimeUnit.MINUTES);
+            assertEquals("COMPLETED", run.status(), "run ended " + run.status() + ": " + run.message());
+            await(browser, "the run's status COMPLETED", b -> text(b, "run-status").equals("COMPLETED"));
+            await(browser, "every step in the charts", b -> points(b, "reward") == 2 * STEPS);
+            for (String chart : List.of("best", "mixed", "beta", "kl")) {
+                assertEquals(STEPS, points(browser, chart), chart + " chart: one point per step");
             }
+            assertEquals(List.of("0", "1"), browser.findElements(By.cssSelector(
+                    "#chart-kl circle.point")).stream().map(e -> e.getAttribute("data-step")).toList());
+
+            JsonNode archive = get(trainerUrl + "/runs/" + runId + "/archive");
+            assertEquals(STEPS * GROUPS * GROUP_SIZE, archive.size(), "every candidate of the run is stored");
+            await(browser, "the archive tree", b -> b.findElements(By.cssSelector("#tree a[data-node]")).size()
+                    == archive.size());
+            treeFollowsParents(browser, archive);
+
+            // Preferably a program that grew from an earlier program (PUCT may start step 1 from the start
+            // state again); otherwise the diff is against the problem's start program.
+            JsonNode grown = archive.get(0);
+            for (JsonNode n : archive) {
+                if (!"initial".equals(n.path("parentId").asText())) {
+                    grown = n;
+                    break;
+                }
+            }
+            String id = grown.path("id").asText();
+            browser.findElement(By.cssSelector("#tree a[data-node='" + id + "']")).click();
+            await(browser, "the diff of " + id, b -> id.equals(b.findElement(By.id("diff"))
+                    .getAttribute("data-candidate")));
+            diffRebuildsBothPrograms(browser, get(trainerUrl + "/runs/" + runId + "/programs/" + id));
+
+            JsonNode best = get(trainerUrl + "/runs/" + runId + "/best");
+            assertEquals(best.path("program").asText(), browser.findElement(By.id("best-program"))
+                    .getAttribute("textContent"), "the best program as shown");
+            assertTrue(browser.findElements(By.cssSelector("#benchmarks tr")).size() > 1,
+                    "the best program's per-benchmark figures");
+            browser.findElement(By.id("copy-best")).click();
+            await(browser, "the copy button's answer", b -> text(b, "copied").startsWith("copied "));
+
+            browser.get(trainerUrl + "/dashboard/#run=" + runId + "&program=" + id);
+            await(browser, "the finished run, reloaded", b -> points(b, "reward") == 2 * STEPS
+                    && b.findElement(By.id("program-panel")).isDisplayed());
+            // Tall enough for the charts, the tree, the best program and the diff in one picture.
+            browser.manage().window().setSize(new Dimension(1400, 1900));
+            ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+            Path shot = repo.resolve("services/cli/target/dashboard.png");
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            System.out.println("dashboard screenshot: " + shot);
+        } finally {
+            browser.quit();
         }
     }
 

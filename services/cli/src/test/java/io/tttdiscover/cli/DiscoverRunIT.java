@@ -1,11 +1,6 @@
 package io.tttdiscover.cli;
 
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
-import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.CheckpointLog;
 import io.tttdiscover.cli.report.ExperienceMetrics;
 import io.tttdiscover.cli.report.TopicReader;
@@ -29,27 +24,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The whole product end to end, as {@code discover run} runs it: a real Kafka broker, PostgreSQL, and the trainer,
- * sampler and evaluator as separate JVMs from their packaged jars, one small run of the embedded policy on TriMul
- * (CPU), then checks on what it recorded.
+ * sampler and evaluator as separate JVMs from their packaged jars (the shared stack), one small run of the embedded
+ * policy on TriMul (CPU), then checks on what it recorded.
  */
+@ExtendWith(ItStack.Shared.class)
 class DiscoverRunIT {
     private static final int STEPS = 6;
     private static final int GROUPS = 2;
@@ -58,45 +53,24 @@ class DiscoverRunIT {
     private static final String TARGET = "cpu";
 
     @Test
-    void aLocalRunLearnsAndCountsEveryRewardOnce() {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
+    void aLocalRunLearnsAndCountsEveryRewardOnce(LocalStack stack) {
+        RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7, null);
+        RunWatcher watcher = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
+                stack.bootstrapServers(), stack.processes(), System.out);
+        RunOutcome run;
+        try (Redelivery redelivery = Redelivery.ofFirstRewardOfStep(stack.bootstrapServers(), watcher::createdRunId,
+                1)) {
+            run = watcher.createAndWatch(request, Duration.ofMinutes(15));
+            assertTrue(redelivery.done(), "a reward of step 1 was published a second time during the run");
         }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-discover"));
+        RunReport.print(run, 0, 1, System.out);
+        List<CheckpointEvent> checkpoints = CheckpointLog.read(stack.bootstrapServers(), run.runId());
 
-        // An existing PostgreSQL saves the embedded one's startup; either works.
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = System.getProperty("discover.it.db-url", "jdbc:postgresql://127.0.0.1:5432/discover_it");
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            long t0 = System.currentTimeMillis();
-            // Each test run starts from scratch, as it did before local runs kept their data.
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
-            long startupMs = System.currentTimeMillis() - t0;
-            RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 7, null);
-            RunOutcome run;
-            try (Redelivery redelivery = Redelivery.ofFirstRewardOfStep(stack.bootstrapServers(), 1)) {
-                run = new RunWatcher(new TrainerClient(stack.service("trainer").url()), stack.bootstrapServers(),
-                        stack.processes(), System.out).createAndWatch(request, Duration.ofMinutes(15));
-                assertTrue(redelivery.done(), "a reward of step 1 was published a second time during the run");
-            }
-            RunReport.print(run, startupMs, 1, System.out);
-            List<CheckpointEvent> checkpoints = CheckpointLog.read(stack.bootstrapServers(), run.runId());
-
-            assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                    + "\n" + tails(stack));
-            everyStepHasMetrics(run);
-            noRewardCountedTwice(run);
-            policyMovedTowardsFasterPrograms(repo, run, checkpoints);
-        }
+        assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
+                + "\n" + ItStack.tails(stack));
+        everyStepHasMetrics(run);
+        noRewardCountedTwice(run);
+        policyMovedTowardsFasterPrograms(ItStack.REPO, run, checkpoints);
     }
 
     private static void everyStepHasMetrics(RunOutcome run) {
@@ -209,8 +183,8 @@ class DiscoverRunIT {
     }
 
     /**
-     * Publishes one recorded reward of a step a second time, exactly as it was (key and value), while the trainer is
-     * still collecting that step: the redelivery an evaluator retry or a producer retry would cause.
+     * Publishes one recorded reward of a step of the run a second time, exactly as it was (key and value), while the
+     * trainer is still collecting that step: the redelivery an evaluator retry or a producer retry would cause.
      */
     static final class Redelivery implements AutoCloseable {
         private final TopicReader reader;
@@ -219,7 +193,7 @@ class DiscoverRunIT {
         private volatile boolean running = true;
         private volatile boolean done;
 
-        private Redelivery(String bootstrap, int step) {
+        private Redelivery(String bootstrap, Supplier<String> runId, int step) {
             reader = new TopicReader(bootstrap, Topics.REWARDS, TopicReader.Start.BEGINNING);
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024),
@@ -228,7 +202,9 @@ class DiscoverRunIT {
                 try {
                     while (running && !done) {
                         reader.poll(Duration.ofMillis(300), r -> {
-                            if (!done && EventCodec.reward(r.value()).step() == step) {
+                            // Rewards are keyed by run id; other tests' records on the shared stack are not read.
+                            if (!done && r.key() != null && r.key().equals(runId.get())
+                                    && EventCodec.reward(r.value()).step() == step) {
                                 producer.send(new ProducerRecord<>(Topics.REWARDS, r.key(), r.value()));
                                 producer.flush();
                                 done = true;
@@ -244,8 +220,9 @@ class DiscoverRunIT {
             thread.start();
         }
 
-        static Redelivery ofFirstRewardOfStep(String bootstrap, int step) {
-            return new Redelivery(bootstrap, step);
+        /** @param runId the run's id once it is created, null before */
+        static Redelivery ofFirstRewardOfStep(String bootstrap, Supplier<String> runId, int step) {
+            return new Redelivery(bootstrap, runId, step);
         }
 
         boolean done() {
@@ -263,12 +240,5 @@ class DiscoverRunIT {
             }
             producer.close(Duration.ofSeconds(5));
         }
-    }
-
-    private static String tails(LocalStack stack) {
-        Map<String, String> out = new HashMap<>();
-        stack.processes().forEach((name, p) -> out.put(name, p.tail(15)));
-        return out.entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue())
-                .collect(Collectors.joining("\n"));
     }
 }

@@ -1,12 +1,8 @@
 package io.tttdiscover.cli;
 
 import io.tttdiscover.cli.local.ChildProcess;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.TopicReader;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.protocol.api.RunRequest;
@@ -27,8 +23,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Evaluators scale as replicas of one consumer group, and a crashed one loses no candidate: the local stack with two
@@ -76,28 +69,14 @@ class EvaluatorFailoverIT {
 
     @Test
     void aKilledEvaluatorsCandidatesAreScoredByTheOtherAndCountedOnce() {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-failover"));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = System.getProperty("discover.it.failover-db-url",
-                    "jdbc:postgresql://127.0.0.1:5432/discover_failover_it");
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, 1, 2, Map.of(), Map.of("evaluator", Map.of(
-                "MP_MESSAGING_INCOMING_CANDIDATES_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS,
-                "MP_MESSAGING_INCOMING_CANDIDATES_HEARTBEAT_INTERVAL_MS", "1000")));
+        ItStack.assumeRunnable();
+        Map<String, String> evaluatorEnv = new HashMap<>(ItStack.QUICK_EVALUATOR);
+        evaluatorEnv.put("MP_MESSAGING_INCOMING_CANDIDATES_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS);
+        evaluatorEnv.put("MP_MESSAGING_INCOMING_CANDIDATES_HEARTBEAT_INTERVAL_MS", "1000");
+        StackOptions options = new StackOptions(ItStack.database("discover_failover_it"), 1, 2, Map.of(),
+                Map.of("evaluator", evaluatorEnv));
         long t0 = System.currentTimeMillis();
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            // Each test run starts from scratch, as it did before local runs kept their data.
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
+        try (LocalStack stack = ItStack.start("failover", options)) {
             System.out.printf("stack up in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
             ChildProcess a = stack.service("evaluator").process();
             ChildProcess b = stack.service("evaluator-2").process();
@@ -115,9 +94,9 @@ class EvaluatorFailoverIT {
                         watched, System.out).createAndWatch(request, Duration.ofMinutes(4));
             }
             assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                    + "\n" + tails(stack));
+                    + "\n" + ItStack.tails(stack));
             assertNotNull(crash.kill, () -> "evaluator-2 was never caught with a candidate in hand; rewards by "
-                    + "evaluator: " + crash.owners + "\n" + tails(stack));
+                    + "evaluator: " + crash.owners + "\n" + ItStack.tails(stack));
             System.out.printf("run %s completed in %.1f s%n", run.runId(), run.runWallMs() / 1000.0);
 
             String bootstrap = stack.bootstrapServers();
@@ -425,12 +404,5 @@ class EvaluatorFailoverIT {
             out.add(new Published<>(decode.apply(r.value()), r.partition(), r.timestamp()));
         }
         return out;
-    }
-
-    private static String tails(LocalStack stack) {
-        Map<String, String> out = new LinkedHashMap<>();
-        stack.processes().forEach((name, p) -> out.put(name, p.tail(15)));
-        return out.entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue())
-                .collect(Collectors.joining("\n"));
     }
 }

@@ -1,12 +1,7 @@
 package io.tttdiscover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
-import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
@@ -35,14 +30,13 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +54,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The hostile-input suite: the whole product as {@code discover run} runs it (a real broker, PostgreSQL, the three
@@ -71,6 +64,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * consumer group committed to the end of its topic), the victim's figures hold only its own evaluated rewards, and
  * the competitor's queued work stops costing evaluator time once it is stopped.
  */
+@ExtendWith(ItStack.Shared.class)
 class HostileInputIT {
     private static final String PROBLEM = "trimul";
     private static final int V_STEPS = 3;
@@ -84,68 +78,50 @@ class HostileInputIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void noHostileInputStopsAConsumerOrCorruptsARun() throws Exception {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-hostile"));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = "jdbc:postgresql://127.0.0.1:5432/discover_hostile";
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
-            String bootstrap = stack.bootstrapServers();
-            String trainerUrl = stack.service("trainer").url();
-            TrainerClient trainer = new TrainerClient(trainerUrl);
-            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-                restRequests(trainerUrl);
+    void noHostileInputStopsAConsumerOrCorruptsARun(LocalStack stack) throws Exception {
+        String bootstrap = stack.bootstrapServers();
+        String trainerUrl = stack.service("trainer").url();
+        TrainerClient trainer = new TrainerClient(trainerUrl);
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            restRequests(trainerUrl);
 
-                String victim = trainer.createRun(RunRequest.live(PROBLEM, V_STEPS, V_GROUPS, V_SIZE, "cpu", 7, null))
-                        .path("id").asText();
-                String competitor = trainer.createRun(RunRequest.live(PROBLEM, 1, C_GROUPS, C_SIZE, "cpu", 8, null))
-                        .path("id").asText();
-                awaitStatus(trainer, victim, Set.of("RUNNING"));
+            String victim = trainer.createRun(RunRequest.live(PROBLEM, V_STEPS, V_GROUPS, V_SIZE, "cpu", 7, null))
+                    .path("id").asText();
+            String competitor = trainer.createRun(RunRequest.live(PROBLEM, 1, C_GROUPS, C_SIZE, "cpu", 8, null))
+                    .path("id").asText();
+            awaitStatus(trainer, victim, Set.of("RUNNING"));
 
-                Map<String, byte[]> garbage = garbageOnEveryTopic(producer);
-                String oversizedCandidate = oversizedCandidate(producer);
-                Map<String, String> forged = forgedRewards(producer, victim);
-                String unknownPrompt = promptOfAnUnknownRun(producer);
-                String wrongCheckpoint = wrongShapedCheckpoint(producer, victim);
+            Map<String, byte[]> garbage = garbageOnEveryTopic(producer);
+            String oversizedCandidate = oversizedCandidate(producer);
+            Map<String, String> forged = forgedRewards(producer, victim);
+            String unknownPrompt = promptOfAnUnknownRun(producer);
+            String wrongCheckpoint = wrongShapedCheckpoint(producer, victim);
 
-                for (Map.Entry<String, byte[]> g : garbage.entrySet()) {
-                    String topic = g.getKey().substring(0, g.getKey().indexOf('|'));
-                    expectDeadLetter(bootstrap, topic, g.getKey(), g.getValue(), "");
-                }
-                expectOversizedCandidateRejected(bootstrap, oversizedCandidate);
-                for (Map.Entry<String, String> f : forged.entrySet()) {
-                    expectDeadLetter(bootstrap, Topics.REWARDS, f.getKey(), null, f.getValue());
-                }
-                expectDeadLetter(bootstrap, Topics.PROMPTS, unknownPrompt, null, "unknown run");
-                expectDeadLetter(bootstrap, Topics.CHECKPOINTS, wrongCheckpoint, null, "not used");
-
-                JsonNode v = awaitStatus(trainer, victim, Set.of("COMPLETED", "FAILED", "STOPPED"));
-                assertEquals("COMPLETED", v.path("status").asText(), v.toString());
-                victimUntouched(trainer, bootstrap, victim);
-                cases.add("two runs competing: the victim's steps are not held back");
-                fairShares(bootstrap, victim, competitor);
-
-                long stoppedAt = System.currentTimeMillis();
-                trainer.stop(competitor);
-                stopCancelsQueuedWork(bootstrap, competitor, stoppedAt);
-
-                noConsumerStopped(stack, bootstrap);
+            for (Map.Entry<String, byte[]> g : garbage.entrySet()) {
+                String topic = g.getKey().substring(0, g.getKey().indexOf('|'));
+                expectDeadLetter(bootstrap, topic, g.getKey(), g.getValue(), "");
             }
-            System.out.printf("hostile cases: %d, consumers stopped: 0, runs corrupted: 0%n", cases.size());
-            cases.forEach(c -> System.out.println("  ok: " + c));
+            expectOversizedCandidateRejected(bootstrap, oversizedCandidate);
+            for (Map.Entry<String, String> f : forged.entrySet()) {
+                expectDeadLetter(bootstrap, Topics.REWARDS, f.getKey(), null, f.getValue());
+            }
+            expectDeadLetter(bootstrap, Topics.PROMPTS, unknownPrompt, null, "unknown run");
+            expectDeadLetter(bootstrap, Topics.CHECKPOINTS, wrongCheckpoint, null, "not used");
+
+            JsonNode v = awaitStatus(trainer, victim, Set.of("COMPLETED", "FAILED", "STOPPED"));
+            assertEquals("COMPLETED", v.path("status").asText(), v.toString());
+            victimUntouched(trainer, bootstrap, victim);
+            cases.add("two runs competing: the victim's steps are not held back");
+            fairShares(bootstrap, victim, competitor);
+
+            long stoppedAt = System.currentTimeMillis();
+            trainer.stop(competitor);
+            stopCancelsQueuedWork(bootstrap, competitor, stoppedAt);
+
+            noConsumerStopped(stack, bootstrap);
         }
+        System.out.printf("hostile cases: %d, consumers stopped: 0, runs corrupted: 0%n", cases.size());
+        cases.forEach(c -> System.out.println("  ok: " + c));
     }
 
     // ---- REST ------------------------------------------------------------------------------------------------
@@ -342,6 +318,8 @@ class HostileInputIT {
         assertTrue(bestUs > 1500.0, "best so far is a measured CPU runtime: " + bestUs);
         assertTrue(evaluated.stream().anyMatch(r -> r.status() == RewardStatus.OK && Math.abs(r.runtimeUs() - bestUs)
                 < 1e-6), "the best is one of the evaluated rewards");
+        assertTrue(evaluated.stream().filter(r -> r.status() == RewardStatus.OK).flatMap(r -> r.benchmarks().stream())
+                .allMatch(b -> b.runs() <= 2), "at most two timed calls per benchmark (max-timed-runs 2)");
         cases.add("victim run: " + V_STEPS + " steps of " + V_GROUPS * V_SIZE + " own rewards, best " + bestUs
                 + " us");
     }

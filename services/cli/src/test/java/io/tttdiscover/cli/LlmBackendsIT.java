@@ -1,12 +1,8 @@
 package io.tttdiscover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
 import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.CheckpointLog;
 import io.tttdiscover.cli.report.TopicReader;
 import io.tttdiscover.cli.run.RunOutcome;
@@ -51,7 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The LLM path end to end over Kafka, with both backends pointed at the llm module's wire-faithful test servers: the
@@ -89,22 +84,13 @@ class LlmBackendsIT {
             case "skyrl" -> TinkerTestServer.Dialect.SKYRL;
             default -> TinkerTestServer.Dialect.TUFT;
         };
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(repo.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
+        ItStack.assumeRunnable();
+        Path repo = ItStack.REPO;
         ProblemPack pack = ProblemPack.load(repo.resolve("problems"), PROBLEM);
         HarmonyTokenizer tok = new HarmonyTokenizer();
         TriMulModel model = new TriMulModel(tok, pack.programSpace());
 
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-llm"));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = System.getProperty("discover.it.llm-db-url", "jdbc:postgresql://127.0.0.1:5432/discover_llm_it");
-            Database.recreate(dbUrl);
-        }
+        String dbUrl = ItStack.database("discover_llm_it");
         // One date for the sampler's and this test's renderings: a run across midnight would otherwise differ.
         LocalDate today = LocalDate.now();
         try (OpenAiTestServer vllm = new OpenAiTestServer(BASE_MODEL, model);
@@ -119,13 +105,10 @@ class LlmBackendsIT {
                     "trainer", Map.of(
                             "TINKER_BASE_URL", tinker.uri().toString(),
                             "TINKER_API_KEY", "tml-test",
-                            "DISCOVER_LLM_CURRENT_DATE", today.toString())));
-            try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-                long t0 = System.currentTimeMillis();
-                // Each test run starts from scratch, as it did before local runs kept their data.
-                stack.discardData(options, System.out::println);
-                stack.startInfrastructure(options, System.out::println);
-                stack.startServices(options, System.out::println);
+                            "DISCOVER_LLM_CURRENT_DATE", today.toString()),
+                    "evaluator", ItStack.QUICK_EVALUATOR));
+            long t0 = System.currentTimeMillis();
+            try (LocalStack stack = ItStack.start("llm", options)) {
                 System.out.printf("stack up in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
 
                 RunRequest request = RunRequest.live(PROBLEM, STEPS, GROUPS, GROUP_SIZE, TARGET, 11, null)
@@ -135,7 +118,7 @@ class LlmBackendsIT {
                         stack.bootstrapServers(), stack.processes(), System.out)
                         .createAndWatch(request, Duration.ofMinutes(5));
                 assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                        + "\n" + tails(stack));
+                        + "\n" + ItStack.tails(stack));
                 System.out.printf("run %s completed in %.1f s%n", run.runId(), run.runWallMs() / 1000.0);
 
                 String bootstrap = stack.bootstrapServers();
@@ -442,12 +425,5 @@ class LlmBackendsIT {
             returned.put(new Key(List.copyOf(prompt), sampleIndex), new Answer(program, out));
             return out;
         }
-    }
-
-    private static String tails(LocalStack stack) {
-        Map<String, String> out = new HashMap<>();
-        stack.processes().forEach((name, p) -> out.put(name, p.tail(20)));
-        return out.entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue())
-                .collect(Collectors.joining("\n"));
     }
 }

@@ -14,7 +14,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -39,11 +38,10 @@ class LocalDataKeptIT {
 
     @Test
     void theNextRunKeepsTheBrokerStorageTopicsAndDatabaseAndFreshForgetsThem() throws Exception {
-        Path repo = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
-        assumeTrue(Files.isDirectory(repo.resolve("services/cli/target/lib")), "the CLI is not packaged");
+        assumeTrue(Files.isDirectory(ItStack.REPO.resolve("services/cli/target/lib")), "the CLI is not packaged");
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux")
                 && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")), "PostgreSQL ships for x86_64 linux");
-        Workspace ws = new Workspace(repo, repo.resolve("services/cli/target/it-kept"));
+        Workspace ws = ItStack.workspace("kept");
         StackOptions options = new StackOptions(null, null, Map.of());
 
         List<String> first = new ArrayList<>();

@@ -3,12 +3,7 @@ package io.tttdiscover.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tttdiscover.cli.local.Database;
 import io.tttdiscover.cli.local.LocalStack;
-import io.tttdiscover.cli.local.Ports;
-import io.tttdiscover.cli.local.PythonEnvironment;
-import io.tttdiscover.cli.local.StackOptions;
-import io.tttdiscover.cli.local.Workspace;
 import io.tttdiscover.cli.report.StepTable;
 import io.tttdiscover.cli.run.RunOutcome;
 import io.tttdiscover.cli.run.RunReport;
@@ -20,23 +15,21 @@ import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProblemPacks;
 import io.tttdiscover.protocol.pack.ScoreOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every problem pack that asks for it ({@code ci_run: {steps, groups, group_size}} in its pack.yml) runs end to end as
@@ -44,8 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the embedded policy over the pack's program space and the pack's real harness. A new pack gets this test by
  * declaring {@code ci_run}, with no Java. (TriMul is covered by DiscoverRunIT and the other end-to-end tests.)
  */
+@ExtendWith(ItStack.Shared.class)
 class PackRunIT {
-    private static final Path REPO = Path.of(System.getProperty("discover.home", "../..")).toAbsolutePath().normalize();
+    private static final Path REPO = ItStack.REPO;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static List<String> packsWithCiRun() {
@@ -63,45 +57,26 @@ class PackRunIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("packsWithCiRun")
-    void aSmallRunCompletesWithRewardsThePackSays(String problem) {
-        for (String svc : List.of("trainer", "sampler", "evaluator")) {
-            assumeTrue(Files.isRegularFile(REPO.resolve("services/" + svc + "/target/quarkus-app/quarkus-run.jar")),
-                    svc + " is not packaged; run ./mvnw -B verify from the root");
-        }
-        assumeTrue(PythonEnvironment.probe().isPresent(), "/usr/bin/python3 cannot import torch");
+    void aSmallRunCompletesWithRewardsThePackSays(String problem, LocalStack stack) {
         JsonNode ci = ciRun(problem);
         int steps = ci.path("steps").asInt(2);
         int groups = ci.path("groups").asInt(2);
         int groupSize = ci.path("group_size").asInt(4);
         ProblemPack pack = new ProblemPacks(REPO.resolve("problems")).get(problem);
-        Workspace ws = new Workspace(REPO, REPO.resolve("services/cli/target/it-pack-" + problem));
-        String dbUrl = null;
-        if (Ports.answers("127.0.0.1", 5432)) {
-            dbUrl = System.getProperty("discover.it.db-url", "jdbc:postgresql://127.0.0.1:5432/discover_it_pack");
-            Database.recreate(dbUrl);
-        }
-        StackOptions options = new StackOptions(dbUrl, null, Map.of());
-        try (LocalStack stack = LocalStack.open(ws, System.out::println)) {
-            long t0 = System.currentTimeMillis();
-            stack.discardData(options, System.out::println);
-            stack.startInfrastructure(options, System.out::println);
-            stack.startServices(options, System.out::println);
-            long startupMs = System.currentTimeMillis() - t0;
-            RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
-                    stack.bootstrapServers(), stack.processes(), System.out)
-                    .createAndWatch(RunRequest.live(problem, steps, groups, groupSize, "cpu", 7, null),
-                            Duration.ofMinutes(10));
-            RunReport.print(run, startupMs, 1, System.out);
+        RunOutcome run = new RunWatcher(new TrainerClient(stack.service("trainer").url()),
+                stack.bootstrapServers(), stack.processes(), System.out)
+                .createAndWatch(RunRequest.live(problem, steps, groups, groupSize, "cpu", 7, null),
+                        Duration.ofMinutes(10));
+        RunReport.print(run, 0, 1, System.out);
 
-            assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
-                    + "\n" + tails(stack));
-            assertEquals(steps, run.steps().size(), "one StepMetrics per step");
-            for (StepMetrics m : run.steps()) {
-                assertEquals(groups * groupSize, m.samples(), "step " + m.step() + " samples");
-            }
-            everyRewardIsWhatThePackSays(pack, run.rewards());
-            theBestIsTheBestScore(pack, run);
+        assertEquals("COMPLETED", run.status(), () -> "run ended " + run.status() + ": " + run.message()
+                + "\n" + ItStack.tails(stack));
+        assertEquals(steps, run.steps().size(), "one StepMetrics per step");
+        for (StepMetrics m : run.steps()) {
+            assertEquals(groups * groupSize, m.samples(), "step " + m.step() + " samples");
         }
+        everyRewardIsWhatThePackSays(pack, run.rewards());
+        theBestIsTheBestScore(pack, run);
     }
 
     /** A success's reward is the pack's reward of its score, and the score within the pack's bounds. */
@@ -133,10 +108,5 @@ class PackRunIT {
         }
         String printed = StepTable.best(run.best());
         assertTrue(printed.contains(pack.scoreUnit().equals("us") ? " us " : pack.scoreName()), printed);
-    }
-
-    private static String tails(LocalStack stack) {
-        return stack.processes().entrySet().stream().map(e -> "--- " + e.getKey() + "\n" + e.getValue().tail(20))
-                .collect(Collectors.joining("\n"));
     }
 }

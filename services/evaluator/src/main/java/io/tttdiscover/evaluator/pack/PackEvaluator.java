@@ -12,12 +12,15 @@ import io.tttdiscover.protocol.event.RewardStatus;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Any problem pack with a Python harness: the pack's warm workers (problems/_harness/worker.py unless the pack names
- * its own), one per slot, started with the pack's {@code harness_options}. One per pack found in the problems
- * directory ({@link PackEvaluators}); a problem needs no Java of its own.
+ * its own), one per slot, started with this evaluator's worker options ({@link HarnessSettings#workerOptions()}), then
+ * the pack's {@code harness_options}. One per pack found in the problems directory ({@link PackEvaluators}); a problem
+ * needs no Java of its own.
  */
 public final class PackEvaluator implements Evaluator {
     private static final Logger LOG = Logger.getLogger(PackEvaluator.class);
@@ -70,8 +73,10 @@ public final class PackEvaluator implements Evaluator {
     synchronized PackHarness start() {
         if (harness == null) {
             try {
+                List<String> options = new ArrayList<>(settings.workerOptions());
+                options.addAll(pack.harnessOptions());
                 harness = new PackHarness(pack, settings.python(), settings.device(), settings.slots(),
-                        settings::environment, pack.harnessOptions(), settings.startupTimeout(),
+                        settings::environment, options, settings.startupTimeout(),
                         settings.timeoutMargin(), identity.version(), identity.host());
             } catch (RuntimeException e) {
                 unavailable = "the " + pack.id() + " harness cannot start: " + e.getMessage();

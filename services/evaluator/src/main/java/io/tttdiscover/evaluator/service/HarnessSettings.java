@@ -31,6 +31,7 @@ public class HarnessSettings {
     private final int slots;
     private final Duration timeoutMargin;
     private final Duration startupTimeout;
+    private final Optional<Integer> maxTimedRuns;
 
     public HarnessSettings(
             @ConfigProperty(name = "discover.evaluator.python") Optional<String> python,
@@ -38,11 +39,16 @@ public class HarnessSettings {
             @ConfigProperty(name = "discover.evaluator.workers") Optional<Integer> workers,
             @ConfigProperty(name = "discover.evaluator.timeout-margin", defaultValue = "30s") Duration timeoutMargin,
             @ConfigProperty(name = "discover.evaluator.startup-timeout", defaultValue = "300s") Duration startupTimeout,
+            @ConfigProperty(name = "discover.evaluator.max-timed-runs") Optional<Integer> maxTimedRuns,
             @ConfigProperty(name = "smallrye.messaging.worker.evaluation.max-concurrency", defaultValue = "1")
             int evaluationConcurrency) {
         this.python = python.orElse(Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3");
         this.timeoutMargin = timeoutMargin;
         this.startupTimeout = startupTimeout;
+        this.maxTimedRuns = maxTimedRuns;
+        maxTimedRuns.filter(n -> n < 2).ifPresent(n -> {
+            throw new IllegalArgumentException("discover.evaluator.max-timed-runs must be at least 2, was " + n);
+        });
         this.gpus = device.equals("cpu") ? List.of() : visibleGpus(probeGpuCount(this.python));
         this.device = switch (device) {
             case "cpu" -> "cpu";
@@ -84,6 +90,15 @@ public class HarnessSettings {
 
     public Duration startupTimeout() {
         return startupTimeout;
+    }
+
+    /**
+     * Worker options of this evaluator, before the pack's own {@code harness_options}: {@code --max-runs N} when
+     * {@code discover.evaluator.max-timed-runs} caps the timed calls per benchmark (each still checked on fresh inputs;
+     * scores get noisier, evaluations quicker), else none: the pack's timing as it stands.
+     */
+    public List<String> workerOptions() {
+        return maxTimedRuns.map(n -> List.of("--max-runs", n.toString())).orElse(List.of());
     }
 
     /** The environment of a slot's worker: on CUDA, the one GPU it owns (slots beyond the GPUs share round-robin). */

@@ -28,7 +28,8 @@ class HackSuiteTest {
     void everyHackIsCaughtAndEveryHonestCandidatePasses(String pack) throws Exception {
         PythonTorch.assumeAvailable();
         Process p = new ProcessBuilder(PythonTorch.PYTHON, "problems/_harness/hack_suite.py",
-                "--pack", "problems/" + pack, "--device", "cpu")
+                "--pack", "problems/" + pack, "--device", "cpu",
+                "--max-runs", PythonTorch.MAX_RUNS)
                 .directory(PythonTorch.REPO.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "hack_suite.py did not finish");

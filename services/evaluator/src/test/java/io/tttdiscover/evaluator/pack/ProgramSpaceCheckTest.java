@@ -23,7 +23,8 @@ class ProgramSpaceCheckTest {
     void everyCpuAlternativeIsCorrect(String pack) throws Exception {
         PythonTorch.assumeAvailable();
         Process p = new ProcessBuilder(PythonTorch.PYTHON, "problems/_harness/check_space.py",
-                "--pack", "problems/" + pack, "--device", "cpu")
+                "--pack", "problems/" + pack, "--device", "cpu",
+                "--max-runs", PythonTorch.MAX_RUNS)
                 .directory(PythonTorch.REPO.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "check_space.py did not finish");
