@@ -182,7 +182,7 @@ class Run:
             n = len(times)
             if n >= cfg["min_runs"]:
                 mean = sum(times) / n
-                std = math.sqrt(sum((x - mean) ** 2 for x in times) / (n - 1))
+                std = math.sqrt(sum((x - mean) ** 2 for x in times) / (n - 1)) if n > 1 else 0.0
                 if std / math.sqrt(n) / mean < cfg["rel_err"] or mean * n > max_kernel_s \
                         or _perf_counter() - loop_start > cfg["max_wall_s"]:
                     break
