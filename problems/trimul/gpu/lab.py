@@ -12,7 +12,6 @@ official_compare.sh. Results go to DIR/<mode>.json and a table on stdout.
 """
 import argparse
 import importlib.util
-import itertools
 import json
 import math
 import os
