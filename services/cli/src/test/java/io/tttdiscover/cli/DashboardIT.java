@@ -61,7 +61,7 @@ class DashboardIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofMinutes(4);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = ServiceHttp.client(Duration.ofSeconds(5));
 
     @Test
     void theDashboardShowsARunLiveAndItsArchiveAndDiffs(LocalStack stack) throws Exception {

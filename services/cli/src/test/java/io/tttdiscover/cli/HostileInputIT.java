@@ -75,7 +75,7 @@ class HostileInputIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private final List<String> cases = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = ServiceHttp.client(Duration.ofSeconds(5));
 
     @Test
     void noHostileInputStopsAConsumerOrCorruptsARun(LocalStack stack) throws Exception {
@@ -372,7 +372,7 @@ class HostileInputIT {
     }
 
     private static void noConsumerStopped(LocalStack stack, String bootstrap) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = ServiceHttp.client(Duration.ofSeconds(5));
         for (String svc : List.of("trainer", "sampler", "evaluator")) {
             HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(stack.service(svc).url()
                     + "/q/health/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,7 @@
 package io.tttdiscover.cli.local;
 
+import io.tttdiscover.cli.ServiceHttp;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +19,7 @@ import java.util.Map;
  * fast-jar.
  */
 public final class QuarkusService implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = ServiceHttp.client(Duration.ofSeconds(2));
 
     private final String name;
     private final int port;

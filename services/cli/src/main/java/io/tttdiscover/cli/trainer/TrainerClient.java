@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tttdiscover.cli.ServiceHttp;
 import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.protocol.api.StepProgress;
 import io.tttdiscover.protocol.event.EventCodec;
@@ -51,7 +52,7 @@ public final class TrainerClient {
     private final Retry retry;
     private final Consumer<String> say;
     private final Runnable whileAway;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = ServiceHttp.client(Duration.ofSeconds(5));
     private long awaySinceNanos = -1;
 
     /** Retries as {@link Retry#DEFAULT}, noting outages on stderr. */
