@@ -58,7 +58,7 @@ public final class ReplayComparison {
                 .filter(r -> r.candidate().trace() != null && r.candidate().trace().completionLogprobs() != null)
                 .map(r -> sample(r.candidate().trace(), r.status().success() ? r.reward() : 0.0)).toList();
         PolicyComparison.Result c = PolicyComparison.compare(recorded.embeddedPolicy(), retrained.embeddedPolicy(),
-                samples, pack.programSpace().available(target));
+                samples, pack.programSpace().choosable(target));
         sb.append(String.format(Locale.ROOT, "  parameters: L2 distance %.6g, largest difference %.6g%s%n",
                 c.l2Distance(), c.maxAbsDifference(), c.l2Distance() == 0 ? " (identical)" : ""));
         sb.append(String.format(Locale.ROOT, "  KL(recorded || re-trained): %.4g nats per decision, mean over the %d "

@@ -15,6 +15,7 @@ public final class Evaluations {
     private final Random noise;
     private final int budget;
     private final List<Double> scores = new ArrayList<>();
+    private final List<List<Integer>> programs = new ArrayList<>();
 
     public Evaluations(ScoreOracle oracle, long seed, int budget) {
         if (budget < 1) {
@@ -38,7 +39,13 @@ public final class Evaluations {
         }
         Double score = oracle.score(choices);
         scores.add(score);
+        programs.add(List.copyOf(choices));
         return score == null ? null : oracle.measure(score, noise);
+    }
+
+    /** The choices of every evaluated program, in order. */
+    public List<List<Integer>> programs() {
+        return Collections.unmodifiableList(programs);
     }
 
     public boolean spent() {

@@ -9,7 +9,8 @@ import java.util.Random;
  * (alternative 0 of every decision, or its first alternative that runs on the target), sweep the decisions in order;
  * for each, evaluate every other alternative with the rest held, and keep the best. Sweep again until a sweep improves
  * nothing, then restart from a uniform random program, until the budget is spent. The program in hand is not
- * evaluated again within its sweep; a failed program counts as worse than any that runs.
+ * evaluated again within its sweep; a failed program counts as worse than any that runs. A decision inactive under the
+ * current program ({@code active_when}) is skipped: its alternatives would all give the same program.
  */
 public final class GreedySearch implements SearchStrategy {
     private final ScoreOracle oracle;
@@ -42,6 +43,9 @@ public final class GreedySearch implements SearchStrategy {
         while (improved) {
             improved = false;
             for (int d = 0; d < current.size(); d++) {
+                if (!oracle.choosable().active(d, current)) {
+                    continue; // its slot is dead code under the current program: every alternative is the same program
+                }
                 boolean[] mask = oracle.available().get(d);
                 int held = current.get(d);
                 int bestAlternative = held;

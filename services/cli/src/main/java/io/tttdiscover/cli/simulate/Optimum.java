@@ -11,7 +11,8 @@ import java.util.Locale;
  * on the target), cutting a branch when no completion can beat the best found so far. The bound is the geometric mean
  * of per-benchmark sums of each stage's fastest row still reachable, which no completion undercuts.
  *
- * @param programs     programs of the whole space that run on the target
+ * @param programs     different programs of the whole space that run on the target (inactive decisions' choices
+ *                     do not count)
  * @param combinations programs that differ in the scored decisions (what an exhaustive search would enumerate)
  * @param visited      complete programs the search scored
  */
@@ -21,10 +22,10 @@ public record Optimum(double score, List<Integer> choices, double programs, doub
     public static Optimum find(ScoreOracle oracle) {
         List<boolean[]> available = oracle.available();
         int[] program = new int[available.size()];
-        double programs = 1;
+        // choices of a decision that is inactive under the others are dead code: they do not make another program
+        double programs = oracle.choosable().programs().doubleValue();
         for (int d = 0; d < program.length; d++) {
             program[d] = first(available.get(d));
-            programs *= count(available.get(d));
         }
         List<Integer> scored = oracle.scoredDecisions();
         double combinations = 1;

@@ -1,5 +1,6 @@
 package io.tttdiscover.cli.simulate;
 
+import io.tttdiscover.protocol.pack.Choosable;
 import io.tttdiscover.protocol.pack.Decision;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 
@@ -31,6 +32,7 @@ public final class ScoreOracle {
     private final StageModel model;
     private final ProgramSpace space;
     private final List<boolean[]> available;
+    private final Choosable choosable;
     private final List<BoundStage> stages;
     private final double noiseSigma;
 
@@ -38,6 +40,7 @@ public final class ScoreOracle {
         this.model = model;
         this.space = space;
         this.available = space.available(model.target());
+        this.choosable = space.choosable(model.target());
         this.stages = stages;
         double sd = model.noise() == null ? 0.0 : model.noise().relativeSd();
         // a lognormal factor exp(sigma Z) has relative standard deviation sqrt(exp(sigma^2) - 1) = sd
@@ -76,6 +79,11 @@ public final class ScoreOracle {
     /** Per decision, the alternatives that run on the model's target. */
     public List<boolean[]> available() {
         return available;
+    }
+
+    /** The available alternatives and when each decision is active, on the model's target. */
+    public Choosable choosable() {
+        return choosable;
     }
 
     /** The decisions some stage's keys name, in the space's order: the only ones that change a score. */

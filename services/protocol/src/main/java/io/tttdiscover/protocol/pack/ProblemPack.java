@@ -276,6 +276,26 @@ public final class ProblemPack {
         return out;
     }
 
+    /** {@code active_when: {decision: [alternative, ...]}}: one earlier decision and the alternatives it must hold. */
+    private static ActiveWhen activeWhen(JsonNode decision) {
+        JsonNode when = decision.path("active_when");
+        if (when.isMissingNode() || when.isNull()) {
+            return null;
+        }
+        if (!when.isObject() || when.size() != 1) {
+            throw new IllegalArgumentException("decision " + decision.path("name").asText()
+                    + ": active_when must name exactly one earlier decision and its alternatives");
+        }
+        var field = when.fields().next();
+        List<String> alternatives = new ArrayList<>();
+        if (field.getValue().isArray()) {
+            field.getValue().forEach(x -> alternatives.add(x.asText()));
+        } else {
+            alternatives.add(field.getValue().asText());
+        }
+        return new ActiveWhen(field.getKey(), alternatives);
+    }
+
     private ProgramSpace parseProgramSpace(Path file) {
         try {
             JsonNode node = YAML.readTree(file.toFile());
@@ -290,7 +310,7 @@ public final class ProblemPack {
                             a.path("code").asText()));
                 }
                 decisions.add(new Decision(d.path("name").asText(), d.path("description").asText(""),
-                        List.copyOf(alternatives)));
+                        List.copyOf(alternatives), activeWhen(d)));
             }
             return new ProgramSpace(node.path("problem").asText(id()), template, decisions);
         } catch (IOException e) {

@@ -20,6 +20,53 @@ public record ProgramSpace(String problemId, String template, List<Decision> dec
                 throw new IllegalArgumentException("decision " + d.name() + " has no alternatives");
             }
         }
+        for (int d = 0; d < decisions.size(); d++) {
+            ActiveWhen when = decisions.get(d).activeWhen();
+            if (when == null) {
+                continue;
+            }
+            int on = indexOf(decisions, when.decision());
+            if (on < 0 || on >= d) {
+                throw new IllegalArgumentException("decision " + decisions.get(d).name() + ": active_when names "
+                        + when.decision() + ", which is not an earlier decision");
+            }
+            for (String a : when.alternatives()) {
+                if (decisions.get(on).indexOf(a) < 0) {
+                    throw new IllegalArgumentException("decision " + decisions.get(d).name() + ": active_when names "
+                            + when.decision() + "=" + a + ", which is no alternative of " + when.decision());
+                }
+            }
+        }
+    }
+
+    private static int indexOf(List<Decision> decisions, String name) {
+        for (int d = 0; d < decisions.size(); d++) {
+            if (decisions.get(d).name().equals(name)) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /** What the embedded policy may choose on {@code target}: the available alternatives and the conditions. */
+    public Choosable choosable(String target) {
+        List<Choosable.Condition> conditions = new ArrayList<>();
+        boolean any = false;
+        for (Decision d : decisions) {
+            ActiveWhen when = d.activeWhen();
+            if (when == null) {
+                conditions.add(null);
+                continue;
+            }
+            any = true;
+            int on = indexOf(decisions, when.decision());
+            boolean[] under = new boolean[decisions.get(on).size()];
+            for (String a : when.alternatives()) {
+                under[decisions.get(on).indexOf(a)] = true;
+            }
+            conditions.add(new Choosable.Condition(on, under));
+        }
+        return new Choosable(available(target), any ? conditions : null);
     }
 
     public int size() {

@@ -1,6 +1,7 @@
 package io.tttdiscover.protocol.policy;
 
 import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.pack.Choosable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ public final class PolicyComparison {
     /**
      * @param l2Distance         Euclidean distance between the two parameter vectors (logits and keep biases)
      * @param maxAbsDifference   the largest difference of one parameter
-     * @param meanKl             mean over samples and decision points of KL(a || b) given the sample's parent (nats)
+     * @param meanKl             mean over samples and decision points of KL(a || b) given the sample's parent (nats;
+     *                           one-edit: the KL of the whole edit divided by the decisions)
      * @param expectedRewardA    estimated expected reward of policy a on the recorded parents
      * @param expectedRewardB    the same for policy b
      * @param effectiveSamplesA  (sum w)^2 / sum w^2 of a's weights: how many samples its estimate effectively rests on
@@ -41,6 +43,14 @@ public final class PolicyComparison {
 
     public static Result compare(PolicyParameters a, PolicyParameters b, List<Sample> samples,
                                  List<boolean[]> available) {
+        return compare(a, b, samples, Choosable.of(available));
+    }
+
+    /** As above, the KL taken over the decisions each policy could draw given the sample's parent. */
+    public static Result compare(PolicyParameters a, PolicyParameters b, List<Sample> samples, Choosable choosable) {
+        if (!a.form().equals(b.form())) {
+            throw new IllegalArgumentException("the policies differ in form: " + a.form() + " vs " + b.form());
+        }
         double[] x = flat(a);
         double[] y = flat(b);
         if (x.length != y.length) {
@@ -59,14 +69,32 @@ public final class PolicyComparison {
         Estimate ea = new Estimate();
         Estimate eb = new Estimate();
         for (Sample s : samples) {
-            for (int d = 0; d < s.choices().size(); d++) {
-                kl += kl(ProgramSpacePolicy.probabilities(a, d, s.parentChoices().get(d), available.get(d)),
-                        ProgramSpacePolicy.probabilities(b, d, s.parentChoices().get(d), available.get(d)));
-                decisions++;
+            List<Integer> parent = s.parentChoices();
+            if (ProgramSpacePolicy.editsParent(a, parent)) {
+                // KL of the whole edit (which decision, then which alternative), spread over the decisions
+                double[] wa = ProgramSpacePolicy.editDecisionProbabilities(a, parent, choosable);
+                double[] wb = ProgramSpacePolicy.editDecisionProbabilities(b, parent, choosable);
+                kl += kl(wa, wb);
+                for (int d = 0; d < wa.length; d++) {
+                    if (wa[d] > 0) {
+                        kl += wa[d] * kl(ProgramSpacePolicy.editProbabilities(a, d, parent.get(d),
+                                choosable.available(d)), ProgramSpacePolicy.editProbabilities(b, d, parent.get(d),
+                                choosable.available(d)));
+                    }
+                }
+                decisions += parent.size();
+            } else {
+                for (int d = 0; d < s.choices().size(); d++) {
+                    if (choosable.active(d, s.choices())) {
+                        kl += kl(ProgramSpacePolicy.probabilities(a, d, parent.get(d), choosable.available(d)),
+                                ProgramSpacePolicy.probabilities(b, d, parent.get(d), choosable.available(d)));
+                        decisions++;
+                    }
+                }
             }
             double sampler = sum(s.samplerLogprobs());
-            ea.add(sum(ProgramSpacePolicy.logprobs(a, s.parentChoices(), s.choices(), available)) - sampler, s.reward());
-            eb.add(sum(ProgramSpacePolicy.logprobs(b, s.parentChoices(), s.choices(), available)) - sampler, s.reward());
+            ea.add(sum(ProgramSpacePolicy.logprobs(a, parent, s.choices(), choosable)) - sampler, s.reward());
+            eb.add(sum(ProgramSpacePolicy.logprobs(b, parent, s.choices(), choosable)) - sampler, s.reward());
         }
         return new Result(Math.sqrt(sq), maxAbs, decisions == 0 ? 0.0 : kl / decisions, ea.mean(), eb.mean(),
                 ea.effectiveSamples(), eb.effectiveSamples(), samples.size());

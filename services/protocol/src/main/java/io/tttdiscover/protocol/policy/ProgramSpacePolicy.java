@@ -3,11 +3,13 @@ package io.tttdiscover.protocol.policy;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.TokenTrace;
+import io.tttdiscover.protocol.pack.Choosable;
 import io.tttdiscover.protocol.pack.ProgramSpace;
 import io.tttdiscover.protocol.spi.Sample;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +21,10 @@ import java.util.Random;
  * <p>Each decision point d is one "token". Given the parent program's choice p at d (or -1 for none), the logit of
  * alternative a is {@code theta[d][a] + kappa[d] * [a == p]}: the policy learns which alternatives are fast and how
  * much to edit its parent, as an LLM edits the code in its prompt. Alternatives that cannot run on the target device
- * are masked out.
+ * are masked out. That is the {@link PolicyParameters#PER_DECISION} form. The {@link PolicyParameters#ONE_EDIT} form
+ * (the embedded trainer's default) makes every child one edit of its parent: a decision drawn from softmax(-kappa)
+ * over the editable ones (uniform while the biases are equal, as in a new run), its new alternative from
+ * softmax(theta[d]) over the others, so each evaluation tests one change and its reward credits exactly that change. Decisions inactive under the choices ({@link Choosable}) are never drawn.
  */
 public final class ProgramSpacePolicy {
     /** Parent choice used when a state has no program (an initial state). */
@@ -30,11 +35,16 @@ public final class ProgramSpacePolicy {
 
     /** Uniform over alternatives, with an initial preference {@code keepBias} for the parent's choice. */
     public static PolicyParameters initial(List<Integer> alternativesPerDecision, double keepBias) {
+        return initial(alternativesPerDecision, keepBias, PolicyParameters.PER_DECISION);
+    }
+
+    /** Uniform over alternatives, of the given form ({@link PolicyParameters#form}). */
+    public static PolicyParameters initial(List<Integer> alternativesPerDecision, double keepBias, String form) {
         List<List<Double>> logits = new ArrayList<>();
         for (int n : alternativesPerDecision) {
             logits.add(Collections.nCopies(n, 0.0));
         }
-        return new PolicyParameters(logits, Collections.nCopies(alternativesPerDecision.size(), keepBias));
+        return new PolicyParameters(logits, Collections.nCopies(alternativesPerDecision.size(), keepBias), form);
     }
 
     /**
@@ -119,73 +129,273 @@ public final class ProgramSpacePolicy {
         return z;
     }
 
+    /**
+     * Probabilities of decision {@code d}'s new alternative when a one-edit policy edits it: softmax(logits) over the
+     * available alternatives other than the parent's.
+     */
+    public static double[] editProbabilities(PolicyParameters p, int d, int parentChoice, boolean[] available) {
+        List<Double> theta = p.logits().get(d);
+        double[] z = new double[theta.size()];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < z.length; a++) {
+            z[a] = available[a] && a != parentChoice ? theta.get(a) : Double.NEGATIVE_INFINITY;
+            max = Math.max(max, z[a]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("decision " + d + " has no other available alternative");
+        }
+        double sum = 0;
+        for (int a = 0; a < z.length; a++) {
+            z[a] = z[a] == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(z[a] - max);
+            sum += z[a];
+        }
+        for (int a = 0; a < z.length; a++) {
+            z[a] /= sum;
+        }
+        return z;
+    }
+
+    /** The decisions a one-edit policy may edit in {@code parent}: active ones with another available alternative. */
+    public static List<Integer> editable(List<Integer> parent, Choosable choosable) {
+        List<Integer> out = new ArrayList<>();
+        for (int d = 0; d < parent.size(); d++) {
+            if (choosable.active(d, parent) && choosable.count(d) > (choosable.available(d)[parent.get(d)] ? 1 : 0)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Which decision a one-edit policy edits in {@code parent}: softmax(-keepBias) over the editable decisions (0 for
+     * the others), so a decision the policy has learned to keep is edited less often.
+     */
+    public static double[] editDecisionProbabilities(PolicyParameters p, List<Integer> parent, Choosable choosable) {
+        double[] z = new double[parent.size()];
+        List<Integer> editable = editable(parent, choosable);
+        if (editable.isEmpty()) {
+            return z;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int d : editable) {
+            max = Math.max(max, -p.keepBias().get(d));
+        }
+        double sum = 0;
+        for (int d : editable) {
+            z[d] = Math.exp(-p.keepBias().get(d) - max);
+            sum += z[d];
+        }
+        for (int d : editable) {
+            z[d] /= sum;
+        }
+        return z;
+    }
+
+    /** Whether a one-edit draw applies: the policy is one-edit and the parent has a choice everywhere. */
+    static boolean editsParent(PolicyParameters p, List<Integer> parent) {
+        return p.oneEdit() && !parent.contains(NO_PARENT);
+    }
+
     /** Log-probability of each chosen alternative. */
     public static List<Double> logprobs(PolicyParameters p, List<Integer> parent, List<Integer> choices,
                                         List<boolean[]> available) {
+        return logprobs(p, parent, choices, Choosable.of(available));
+    }
+
+    /**
+     * Log-probability of each chosen alternative; 0 where a choice was forced (an inactive decision, or a decision a
+     * one-edit policy left as it was). Under a one-edit policy the edited decision carries the whole edit's logprob
+     * (which decision, then which alternative).
+     *
+     * @throws IllegalArgumentException when a one-edit policy could not have drawn {@code choices} from
+     *                                  {@code parent} (they differ in more than one decision)
+     */
+    public static List<Double> logprobs(PolicyParameters p, List<Integer> parent, List<Integer> choices,
+                                        Choosable choosable) {
         List<Double> out = new ArrayList<>(choices.size());
+        if (editsParent(p, parent)) {
+            List<Integer> editable = editable(parent, choosable);
+            int edited = -1;
+            for (int d = 0; d < choices.size(); d++) {
+                if (!choices.get(d).equals(parent.get(d))) {
+                    if (edited >= 0 || !editable.contains(d)) {
+                        throw new IllegalArgumentException("a one-edit policy cannot draw these choices: they differ "
+                                + "from the parent's in decision " + d + (edited >= 0 ? " and " + edited : ", which "
+                                + "is not editable"));
+                    }
+                    edited = d;
+                }
+            }
+            double[] which = editDecisionProbabilities(p, parent, choosable);
+            for (int d = 0; d < choices.size(); d++) {
+                out.add(d != edited ? 0.0 : Math.log(which[d])
+                        + Math.log(editProbabilities(p, d, parent.get(d), choosable.available(d))[choices.get(d)]));
+            }
+            return out;
+        }
         for (int d = 0; d < choices.size(); d++) {
-            double[] probs = probabilities(p, d, parent.get(d), available.get(d));
+            if (!choosable.active(d, choices)) {
+                out.add(0.0);
+                continue;
+            }
+            double[] probs = probabilities(p, d, parent.get(d), choosable.available(d));
             out.add(Math.log(probs[choices.get(d)]));
+        }
+        return out;
+    }
+
+    /** Which completion tokens were drawn (true) rather than forced, for {@link #logprobs}' choices. */
+    public static boolean[] drawn(PolicyParameters p, List<Integer> parent, List<Integer> choices,
+                                  Choosable choosable) {
+        boolean[] out = new boolean[choices.size()];
+        boolean edit = editsParent(p, parent);
+        for (int d = 0; d < choices.size(); d++) {
+            out[d] = edit ? !choices.get(d).equals(parent.get(d)) : choosable.active(d, choices);
         }
         return out;
     }
 
     /** Mean entropy (nats) per decision of the policy given a parent. */
     public static double entropy(PolicyParameters p, List<Integer> parent, List<boolean[]> available) {
+        return entropy(p, parent, Choosable.of(available));
+    }
+
+    /**
+     * Mean entropy (nats) per decision of the policy given a parent: per-decision, the sum over active decisions;
+     * one-edit, the entropy of the whole edit (which decision, then which alternative). Divided by the decisions.
+     */
+    public static double entropy(PolicyParameters p, List<Integer> parent, Choosable choosable) {
         double total = 0;
-        for (int d = 0; d < parent.size(); d++) {
-            for (double q : probabilities(p, d, parent.get(d), available.get(d))) {
-                if (q > 0) {
-                    total -= q * Math.log(q);
+        if (editsParent(p, parent)) {
+            double[] which = editDecisionProbabilities(p, parent, choosable);
+            total = entropyOf(which);
+            for (int d = 0; d < which.length; d++) {
+                if (which[d] > 0) {
+                    total += which[d] * entropyOf(editProbabilities(p, d, parent.get(d), choosable.available(d)));
                 }
+            }
+            return total / parent.size();
+        }
+        for (int d = 0; d < parent.size(); d++) {
+            if (choosable.active(d, parent)) {
+                total += entropyOf(probabilities(p, d, parent.get(d), choosable.available(d)));
             }
         }
         return total / parent.size();
     }
 
-    /** Draws one program: a choice per decision and its logprob. */
-    public static Choices sample(PolicyParameters p, List<Integer> parent, List<boolean[]> available, Random rng) {
-        List<Integer> choices = new ArrayList<>(parent.size());
-        List<Double> logprobs = new ArrayList<>(parent.size());
-        for (int d = 0; d < parent.size(); d++) {
-            double[] probs = probabilities(p, d, parent.get(d), available.get(d));
-            double u = rng.nextDouble();
-            int pick = -1;
-            double cumulative = 0;
-            for (int a = 0; a < probs.length; a++) {
-                if (probs[a] == 0) {
-                    continue;
-                }
-                pick = a;
-                cumulative += probs[a];
-                if (u < cumulative) {
-                    break;
-                }
+    private static double entropyOf(double[] probs) {
+        double h = 0;
+        for (double q : probs) {
+            if (q > 0) {
+                h -= q * Math.log(q);
             }
-            choices.add(pick);
-            logprobs.add(Math.log(probs[pick]));
         }
-        return new Choices(List.copyOf(choices), List.copyOf(logprobs));
+        return h;
     }
 
-    public record Choices(List<Integer> choices, List<Double> logprobs) {
+    /** Draws one program: a choice per decision and its logprob. */
+    public static Choices sample(PolicyParameters p, List<Integer> parent, List<boolean[]> available, Random rng) {
+        return sample(p, parent, Choosable.of(available), rng);
+    }
+
+    /**
+     * Draws one program from {@code parent}. One-edit: the parent with one editable decision (drawn from
+     * {@link #editDecisionProbabilities}) set to an alternative drawn from {@link #editProbabilities}. Per-decision (or a parent without choices): every active
+     * decision drawn from {@link #probabilities}; an inactive one keeps the parent's choice (its first available
+     * alternative when the parent has none), forced.
+     */
+    public static Choices sample(PolicyParameters p, List<Integer> parent, Choosable choosable, Random rng) {
+        int n = parent.size();
+        List<Integer> choices = new ArrayList<>(n);
+        List<Double> logprobs = new ArrayList<>(n);
+        List<Boolean> drawn = new ArrayList<>(n);
+        if (editsParent(p, parent)) {
+            choices.addAll(parent);
+            logprobs.addAll(Collections.nCopies(n, 0.0));
+            drawn.addAll(Collections.nCopies(n, false));
+            double[] which = editDecisionProbabilities(p, parent, choosable);
+            if (Arrays.stream(which).sum() > 0) {
+                int d = draw(which, rng);
+                double[] probs = editProbabilities(p, d, parent.get(d), choosable.available(d));
+                int pick = draw(probs, rng);
+                choices.set(d, pick);
+                logprobs.set(d, Math.log(which[d]) + Math.log(probs[pick]));
+                drawn.set(d, true);
+            }
+            return new Choices(List.copyOf(choices), List.copyOf(logprobs), List.copyOf(drawn));
+        }
+        for (int d = 0; d < n; d++) {
+            if (!choosable.active(d, choices)) {
+                choices.add(parent.get(d) >= 0 ? parent.get(d) : firstAvailable(choosable.available(d)));
+                logprobs.add(0.0);
+                drawn.add(false);
+                continue;
+            }
+            double[] probs = probabilities(p, d, parent.get(d), choosable.available(d));
+            int pick = draw(probs, rng);
+            choices.add(pick);
+            logprobs.add(Math.log(probs[pick]));
+            drawn.add(true);
+        }
+        return new Choices(List.copyOf(choices), List.copyOf(logprobs), List.copyOf(drawn));
+    }
+
+    private static int draw(double[] probs, Random rng) {
+        double u = rng.nextDouble();
+        int pick = -1;
+        double cumulative = 0;
+        for (int a = 0; a < probs.length; a++) {
+            if (probs[a] == 0) {
+                continue;
+            }
+            pick = a;
+            cumulative += probs[a];
+            if (u < cumulative) {
+                break;
+            }
+        }
+        return pick;
+    }
+
+    private static int firstAvailable(boolean[] available) {
+        for (int a = 0; a < available.length; a++) {
+            if (available[a]) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("a decision has no available alternative");
+    }
+
+    /**
+     * @param drawn per decision, whether it was drawn (false: forced, carrying logprob 0 and no advantage)
+     */
+    public record Choices(List<Integer> choices, List<Double> logprobs, List<Boolean> drawn) {
+        public Choices(List<Integer> choices, List<Double> logprobs) {
+            this(choices, logprobs, Collections.nCopies(choices.size(), true));
+        }
+
+        /** The token trace's completion mask: null when every choice was drawn. */
+        public List<Integer> mask() {
+            return drawn.stream().allMatch(b -> b) ? null : drawn.stream().map(b -> b ? 1 : 0).toList();
+        }
     }
 
     /**
      * A prompt's candidates: {@code n} programs drawn given the parent's choices, each rendered, with its token trace
-     * (the parent's choices as prompt, the drawn ones as completion). Sample i is seeded by (prompt id, i), so a
-     * redelivered prompt yields the same candidates.
+     * (the parent's choices as prompt, the drawn ones as completion, forced choices masked). Sample i is seeded by
+     * (prompt id, i), so a redelivered prompt yields the same candidates.
      *
      * @param version the policy version {@code p} is, recorded with every sample
      */
     public static List<Sample> samplePrompt(PolicyParameters p, long version, ProgramSpace space, ParentState parent,
                                             String target, String promptId, int n) {
         List<Integer> parentChoices = parentChoices(parent, space);
-        List<boolean[]> available = space.available(target);
+        Choosable choosable = space.choosable(target);
         List<Sample> samples = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Choices drawn = sample(p, parentChoices, available, new Random(seed(promptId, i)));
-            TokenTrace trace = new TokenTrace(parentChoices, drawn.choices(), drawn.logprobs(), null);
+            Choices drawn = sample(p, parentChoices, choosable, new Random(seed(promptId, i)));
+            TokenTrace trace = new TokenTrace(parentChoices, drawn.choices(), drawn.logprobs(), drawn.mask());
             samples.add(new Sample(space.render(drawn.choices()), trace, version));
         }
         return samples;

@@ -1,13 +1,17 @@
 package io.tttdiscover.protocol.policy;
 
 import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.pack.Choosable;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProgramSpacePolicyTest {
     private static final List<boolean[]> ALL = List.of(new boolean[]{true, true, true}, new boolean[]{true, true});
@@ -84,5 +88,101 @@ class ProgramSpacePolicyTest {
         PolicyParameters p = ProgramSpacePolicy.initial(List.of(3, 2), 0.0);
         double expected = (Math.log(3) + Math.log(2)) / 2;
         assertEquals(expected, ProgramSpacePolicy.entropy(p, List.of(-1, -1), ALL), 1e-12);
+    }
+
+    /** d0: 3 alternatives; d1: 2; d2: 3, active only while d0 holds alternative 2. */
+    private static final Choosable CONDITIONAL = new Choosable(List.of(new boolean[]{true, true, true},
+            new boolean[]{true, true}, new boolean[]{true, true, true}),
+            java.util.Arrays.asList(null, null, new Choosable.Condition(0, new boolean[]{false, false, true})));
+
+    private static PolicyParameters oneEdit() {
+        return new PolicyParameters(List.of(List.of(0.0, Math.log(3), 0.0), List.of(0.0, 0.0),
+                List.of(0.0, 0.0, 0.0)), List.of(2.0, 2.0, 2.0), PolicyParameters.ONE_EDIT);
+    }
+
+    @Test
+    void aOneEditChildIsItsParentWithOneActiveDecisionChanged() {
+        PolicyParameters p = oneEdit();
+        List<Integer> parent = List.of(0, 0, 1);
+        Random rng = new Random(11);
+        int draws = 20000;
+        int[] edited = new int[3];
+        int[] d0 = new int[3];
+        for (int i = 0; i < draws; i++) {
+            ProgramSpacePolicy.Choices c = ProgramSpacePolicy.sample(p, parent, CONDITIONAL, rng);
+            int changed = 0;
+            for (int d = 0; d < 3; d++) {
+                if (!c.choices().get(d).equals(parent.get(d))) {
+                    changed++;
+                    edited[d]++;
+                    assertTrue(c.drawn().get(d));
+                } else {
+                    assertFalse(c.drawn().get(d), "a decision left alone is forced");
+                    assertEquals(0.0, c.logprobs().get(d));
+                }
+            }
+            assertEquals(1, changed, "one edit: " + c.choices());
+            assertEquals(ProgramSpacePolicy.logprobs(p, parent, c.choices(), CONDITIONAL), c.logprobs());
+            d0[c.choices().get(0)]++;
+        }
+        assertEquals(0, edited[2], "d2 is inactive while d0 holds 0: never edited");
+        // which decision: uniform over the 2 editable ones (equal keep biases); d0's new alternative: softmax(ln 3, 0)
+        // over {1, 2}
+        assertEquals(0.5, edited[0] / (double) draws, 4 * Math.sqrt(0.25 / draws));
+        assertEquals(0.75, d0[1] / (double) edited[0], 4 * Math.sqrt(0.1875 / edited[0]));
+        // the edit's logprob: which decision, then which alternative
+        assertEquals(Math.log(0.5) + Math.log(0.75),
+                ProgramSpacePolicy.logprobs(p, parent, List.of(1, 0, 1), CONDITIONAL).get(0), 1e-12);
+        // a decision kept more is edited less: keep biases (2, 2 + ln 3) edit d0 three times as often as d1
+        PolicyParameters keepD1 = new PolicyParameters(p.logits(), List.of(2.0, 2.0 + Math.log(3), 2.0), p.form());
+        double[] which = ProgramSpacePolicy.editDecisionProbabilities(keepD1, parent, CONDITIONAL);
+        assertEquals(0.75, which[0], 1e-12);
+        assertEquals(0.25, which[1], 1e-12);
+        assertEquals(0.0, which[2]);
+    }
+
+    @Test
+    void aOneEditPolicyCannotHaveDrawnTwoEditsOrAnInactiveOne() {
+        PolicyParameters p = oneEdit();
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+                () -> ProgramSpacePolicy.logprobs(p, List.of(0, 0, 1), List.of(1, 1, 1), CONDITIONAL));
+        assertTrue(two.getMessage().contains("a one-edit policy cannot draw these choices"), two.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> ProgramSpacePolicy.logprobs(p, List.of(0, 0, 1), List.of(0, 0, 2), CONDITIONAL));
+    }
+
+    @Test
+    void perDecisionDrawsForceInactiveDecisionsToTheParentsChoice() {
+        PolicyParameters p = ProgramSpacePolicy.initial(List.of(3, 2, 3), 0.0);
+        List<Integer> parent = List.of(0, 0, 1);
+        Random rng = new Random(5);
+        int active = 0;
+        for (int i = 0; i < 2000; i++) {
+            ProgramSpacePolicy.Choices c = ProgramSpacePolicy.sample(p, parent, CONDITIONAL, rng);
+            assertEquals(ProgramSpacePolicy.logprobs(p, parent, c.choices(), CONDITIONAL), c.logprobs());
+            if (c.choices().get(0) == 2) {
+                active++;
+                assertTrue(c.drawn().get(2));
+                assertEquals(Math.log(1.0 / 3), c.logprobs().get(2), 1e-12);
+            } else {
+                assertEquals(1, c.choices().get(2), "inactive: kept");
+                assertFalse(c.drawn().get(2));
+                assertEquals(0.0, c.logprobs().get(2));
+                assertEquals(List.of(1, 1, 0), c.mask());
+            }
+        }
+        assertTrue(active > 500 && active < 830, "d0 = 2 about a third of the time: " + active);
+    }
+
+    @Test
+    void aParentWithoutChoicesIsDrawnWholeUnderEitherForm() {
+        List<Integer> none = List.of(-1, -1, -1);
+        ProgramSpacePolicy.Choices c = ProgramSpacePolicy.sample(oneEdit(), none, CONDITIONAL, new Random(3));
+        assertEquals(c.choices().get(0) == 2, c.drawn().get(2));
+        assertTrue(c.drawn().get(0) && c.drawn().get(1));
+        assertEquals(ProgramSpacePolicy.logprobs(oneEdit(), none, c.choices(), CONDITIONAL), c.logprobs());
+        ProgramSpacePolicy.Choices all = ProgramSpacePolicy.sample(oneEdit(), none,
+                Choosable.of(CONDITIONAL.available()), new Random(3));
+        assertNull(all.mask(), "every choice drawn: no mask");
     }
 }

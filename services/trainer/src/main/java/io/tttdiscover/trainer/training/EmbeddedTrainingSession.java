@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tttdiscover.protocol.event.EventCodec;
 
 import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.pack.Choosable;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.tttdiscover.protocol.spi.AdamParams;
 import io.tttdiscover.protocol.spi.Datum;
@@ -20,14 +21,14 @@ import java.util.Map;
 final class EmbeddedTrainingSession implements TrainingSession {
     private final String runId;
     private final FlatParameters layout;
-    private final List<boolean[]> available;
+    private final Choosable available;
     private final PolicyParameters base;
     private final double[] x;
     private final double[] gradient;
     private final Adam adam;
     private final long startVersion;
 
-    EmbeddedTrainingSession(String runId, FlatParameters layout, List<boolean[]> available, PolicyParameters base,
+    EmbeddedTrainingSession(String runId, FlatParameters layout, Choosable available, PolicyParameters base,
                             PolicyParameters start, long startVersion) {
         this.runId = runId;
         this.layout = layout;

@@ -13,8 +13,15 @@ final class FlatParameters {
     private final int[] sizes;
     private final int[] offsets;
     private final int logitCount;
+    private final String form;
 
     FlatParameters(List<Integer> alternativesPerDecision) {
+        this(alternativesPerDecision, PolicyParameters.PER_DECISION);
+    }
+
+    /** @param form the policy form {@link #unflatten} gives back ({@link PolicyParameters#form}) */
+    FlatParameters(List<Integer> alternativesPerDecision, String form) {
+        this.form = form;
         sizes = alternativesPerDecision.stream().mapToInt(Integer::intValue).toArray();
         offsets = new int[sizes.length];
         int o = 0;
@@ -27,6 +34,10 @@ final class FlatParameters {
 
     int length() {
         return logitCount + sizes.length;
+    }
+
+    String form() {
+        return form;
     }
 
     int decisions() {
@@ -46,6 +57,9 @@ final class FlatParameters {
     }
 
     double[] flatten(PolicyParameters p) {
+        if (!p.form().equals(form)) {
+            throw new IllegalArgumentException("parameters of form " + p.form() + " for a policy of form " + form);
+        }
         if (p.logits().size() != sizes.length || p.keepBias().size() != sizes.length) {
             throw new IllegalArgumentException("parameters have " + p.logits().size() + " decisions, the program space "
                     + sizes.length);
@@ -75,6 +89,6 @@ final class FlatParameters {
             logits.add(List.copyOf(row));
             keep.add(x[keepBias(d)]);
         }
-        return new PolicyParameters(List.copyOf(logits), List.copyOf(keep));
+        return new PolicyParameters(List.copyOf(logits), List.copyOf(keep), form);
     }
 }

@@ -41,8 +41,8 @@ class StepUpdateTest {
         archive.addInitial(ArchiveState.initial(TOY));
         List<StepUpdate.Group> groups = List.of(
                 new StepUpdate.Group("initial", List.of(sample("a", List.of(1, 0), 50.0),
-                        sample("b", List.of(0, 1), null), sample("c", List.of(1, 1), 40.0))),
-                new StepUpdate.Group("initial", List.of(sample("d", List.of(1, 1), 40.0))));
+                        sample("b", List.of(0, 1), null), sample("c", List.of(0, 1), 40.0))),
+                new StepUpdate.Group("initial", List.of(sample("d", List.of(0, 1), 40.0))));
         StepUpdate.Outcome outcome = StepUpdate.apply(groups, archive, session,
                 new TrainStep.Settings(AdvantageEstimator.ENTROPIC_ADAPTIVE, 0.1, AdamParams.paper(0.1)),
                 new StepUpdate.Step(0, 3, 45.0, System.currentTimeMillis(), ScoreOrder.LOWER_IS_BETTER));

@@ -3,6 +3,7 @@ package io.tttdiscover.trainer.algorithm;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.event.TokenTrace;
+import io.tttdiscover.protocol.pack.Choosable;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
@@ -28,17 +29,28 @@ class TrainStepTest {
     private final PolicyParameters start = session.initialCheckpoint().embeddedPolicy();
 
     private Rollout rollout(int group, List<Integer> choices, Double runtimeUs) {
-        List<Double> lp = ProgramSpacePolicy.logprobs(start, PARENT, choices, TOY.programSpace().available("cpu"));
+        Choosable cpu = TOY.programSpace().choosable("cpu");
+        List<Double> lp = ProgramSpacePolicy.logprobs(start, PARENT, choices, cpu);
+        List<Integer> mask = new ProgramSpacePolicy.Choices(choices, lp,
+                toList(ProgramSpacePolicy.drawn(start, PARENT, choices, cpu))).mask();
         return new Rollout("c" + group + choices + runtimeUs, group, runtimeUs == null ? 0 : 100 / runtimeUs,
-                runtimeUs != null, runtimeUs, new TokenTrace(PARENT, choices, lp, null));
+                runtimeUs != null, runtimeUs, new TokenTrace(PARENT, choices, lp, mask));
+    }
+
+    private static List<Boolean> toList(boolean[] flags) {
+        List<Boolean> out = new java.util.ArrayList<>();
+        for (boolean f : flags) {
+            out.add(f);
+        }
+        return out;
     }
 
     @Test
     void mixedGroupsTrainAndConstantGroupsAreCounted() {
         List<List<Rollout>> groups = List.of(
-                List.of(rollout(0, List.of(1, 0), 50.0), rollout(0, List.of(0, 0), null),
+                List.of(rollout(0, List.of(1, 0), 50.0), rollout(0, List.of(0, 1), null),
                         rollout(0, List.of(0, 1), 100.0)),
-                List.of(rollout(1, List.of(1, 1), null), rollout(1, List.of(0, 0), null)),
+                List.of(rollout(1, List.of(1, 0), null), rollout(1, List.of(0, 1), null)),
                 List.of());
         StepMetrics m = TrainStep.run(groups, session,
                 new TrainStep.Settings(AdvantageEstimator.MEAN, 0.0, AdamParams.paper(0.1)),
@@ -58,7 +70,8 @@ class TrainStepTest {
         assertEquals(0.0, m.advantageMean(), 1e-12);
         assertEquals(-1.0, m.advantageMin());
         assertEquals(1.0, m.advantageMax());
-        // sampled from the policy being trained: ratio 1, loss = -sum_t A_t = -(2 * 1 + 2 * -1 + 2 * 0)
+        // sampled from the policy being trained (one edit each, the edited token drawn): ratio 1,
+        // loss = -sum_t A_t = -(1 + -1 + 0)
         assertEquals(0.0, m.loss(), 1e-12);
         assertEquals(0.0, m.klSampleTrain(), 1e-12);
         assertEquals(7, m.archiveSize());
@@ -67,7 +80,7 @@ class TrainStepTest {
 
     @Test
     void allConstantGroupsGiveNoGradient() {
-        List<List<Rollout>> groups = List.of(List.of(rollout(0, List.of(1, 0), null), rollout(0, List.of(0, 0), null)));
+        List<List<Rollout>> groups = List.of(List.of(rollout(0, List.of(1, 0), null), rollout(0, List.of(0, 1), null)));
         StepMetrics m = TrainStep.run(groups, session,
                 new TrainStep.Settings(AdvantageEstimator.ENTROPIC_ADAPTIVE, 0.1, AdamParams.paper(0.1)),
                 new TrainStep.Context(0, 0, null, 1, System.currentTimeMillis(),

@@ -89,8 +89,9 @@ class ReplayOverKafkaTest {
         List<StepMetrics> fasterSteps = store.metrics(faster);
         assertEquals(recordedSteps.get(0).klSampleTrain(), fasterSteps.get(0).klSampleTrain(), 1e-12,
                 "step 0's samples came from v0, which both share");
-        assertTrue(fasterSteps.get(1).klSampleTrain() > 1e-3, "step 1's samples came from the recorded v1, which "
-                + "the faster learner left behind: " + fasterSteps.get(1).klSampleTrain());
+        // a sampled estimate of the mismatch (mean of logp_sampler - logp_learner over the drawn tokens): either sign
+        assertTrue(Math.abs(fasterSteps.get(1).klSampleTrain()) > 1e-3, "step 1's samples came from the recorded "
+                + "v1, which the faster learner left behind: " + fasterSteps.get(1).klSampleTrain());
 
         List<PolicyComparison.Sample> measured = recordedRewards(recorded).stream()
                 .map(r -> new PolicyComparison.Sample(r.candidate().trace().promptTokens(),

@@ -6,9 +6,9 @@ import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.RewardStatus;
-import io.tttdiscover.protocol.event.TokenTrace;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.protocol.spi.Sample;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -20,18 +20,19 @@ final class ToyRewards {
     private ToyRewards() {
     }
 
-    /** The reward of a prompt's sample-th candidate, drawn by {@code policy}; runtime null = it failed its tests. */
+    /**
+     * The reward of a prompt's sample-th candidate, drawn by {@code policy} exactly as the sampler draws it; runtime
+     * null = it failed its tests.
+     */
     static RewardEvent reward(PromptEvent prompt, PolicyParameters policy, int sample, Double runtimeUs) {
-        List<Integer> parent = prompt.parent().choices();
-        List<Integer> choices = List.of((sample + prompt.group()) % 2, sample % 2);
-        List<Double> logprobs = ProgramSpacePolicy.logprobs(policy, parent, choices,
-                TOY.programSpace().available("cpu"));
+        Sample drawn = ProgramSpacePolicy.samplePrompt(policy, prompt.policyVersion(), TOY.programSpace(),
+                prompt.parent(), "cpu", prompt.promptId(), sample + 1).get(sample);
+        List<Integer> choices = drawn.trace().completionTokens();
         String candidateId = prompt.promptId() + "-" + sample;
         CandidateEvent candidate = new CandidateEvent(Event.CURRENT_SCHEMA, candidateId, prompt.promptId(),
                 prompt.runId(), prompt.step(), prompt.group(), sample, "toy", prompt.parent().stateId(),
                 prompt.policyVersion(), "embedded",
-                TOY.programSpace().render(choices) + "\n# " + candidateId,
-                new TokenTrace(parent, choices, logprobs, null), "cpu", prompt.maskSemantics(),
+                TOY.programSpace().render(choices) + "\n# " + candidateId, drawn.trace(), "cpu", prompt.maskSemantics(),
                 System.currentTimeMillis());
         return evaluated(candidate, runtimeUs);
     }

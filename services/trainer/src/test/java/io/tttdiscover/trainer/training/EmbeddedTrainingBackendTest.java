@@ -2,6 +2,7 @@ package io.tttdiscover.trainer.training;
 
 import io.tttdiscover.protocol.event.EventCodec;
 import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.pack.Choosable;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
 import io.tttdiscover.protocol.spi.AdamParams;
@@ -60,6 +61,37 @@ class EmbeddedTrainingBackendTest {
         assertEquals(0.0, grad[layout.logit(0, 2)]);
     }
 
+    /** One-edit form: only the edited decision's logits get a gradient, and it is exact. */
+    @Test
+    void oneEditGradientMatchesFiniteDifferences() {
+        FlatParameters layout = new FlatParameters(List.of(3, 2, 3), PolicyParameters.ONE_EDIT);
+        List<boolean[]> available = List.of(new boolean[]{true, true, true}, new boolean[]{true, true},
+                new boolean[]{true, false, true});
+        Random rng = new Random(9);
+        double[] x = new double[layout.length()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextGaussian();
+        }
+        List<Datum> data = List.of(
+                new Datum(List.of(0, 1, 0), List.of(2, 1, 0), List.of(-1.5, 0.0, 0.0), List.of(1.2, 0.0, 0.0)),
+                new Datum(List.of(0, 1, 0), List.of(0, 0, 0), List.of(0.0, -1.1, 0.0), List.of(0.0, -0.6, 0.0)),
+                new Datum(List.of(1, 0, 2), List.of(1, 0, 0), List.of(0.0, 0.0, -1.3), List.of(0.0, 0.0, 2.0)),
+                new Datum(List.of(), List.of(1, 1, 2), List.of(-1.0, -0.7, -0.9), List.of(0.5, 0.5, 0.5)));
+        ImportanceSamplingLoss.Result r = ImportanceSamplingLoss.evaluate(layout, x, data, available);
+        double h = 1e-6;
+        for (int i = 0; i < x.length; i++) {
+            double[] plus = x.clone();
+            double[] minus = x.clone();
+            plus[i] += h;
+            minus[i] -= h;
+            double numeric = (ImportanceSamplingLoss.evaluate(layout, plus, data, available).loss()
+                    - ImportanceSamplingLoss.evaluate(layout, minus, data, available).loss()) / (2 * h);
+            assertEquals(numeric, r.gradient()[i], 1e-6, "parameter " + i);
+        }
+        assertTrue(r.gradient()[layout.keepBias(1)] != 0.0, "which decision to edit is learned too");
+        assertEquals(0.0, r.learnerLogprobs().get(0).get(1), "a decision the edit left alone is forced");
+    }
+
     @Test
     void lossIsTheNegatedSumOfRatioTimesAdvantage() {
         FlatParameters layout = new FlatParameters(List.of(3, 2));
@@ -73,9 +105,14 @@ class EmbeddedTrainingBackendTest {
 
     @Test
     void adamStepsRaiseTheProbabilityOfTheRewardedAlternative() {
-        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) -> Optional.empty());
-        TrainingSession session = backend.open(spec(null), null);
+        // per-decision form (a run resumed from before the one-edit form): the rewarded alternative gains
+        PolicyParameters perDecision = ProgramSpacePolicy.initial(List.of(3, 2),
+                EmbeddedTrainingBackend.INITIAL_KEEP_BIAS, PolicyParameters.PER_DECISION);
+        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) ->
+                Optional.of(perDecision));
+        TrainingSession session = backend.open(spec("embedded:old@1"), null);
         PolicyParameters start = session.initialCheckpoint().embeddedPolicy();
+        assertEquals(PolicyParameters.PER_DECISION, start.form());
         List<Integer> parent = TOY.programSpace().baseline();
         double before = ProgramSpacePolicy.probabilities(start, 0, 0, CPU.get(0))[1];
         List<Datum> batch = new ArrayList<>();
@@ -101,6 +138,35 @@ class EmbeddedTrainingBackendTest {
         assertEquals("embedded:r1@5", saved.weightsUri());
     }
 
+    /** One-edit form (a new run's): the rewarded edit's new alternative becomes more likely. */
+    @Test
+    void adamStepsMakeTheRewardedEditMoreLikely() {
+        EmbeddedTrainingBackend backend = new EmbeddedTrainingBackend((run, version) -> Optional.empty());
+        TrainingSession session = backend.open(new TrainingSpec("r1", TOY, null, 32, null, "cuda", 0), null);
+        PolicyParameters start = session.initialCheckpoint().embeddedPolicy();
+        assertEquals(EmbeddedTrainingBackend.INITIAL_FORM, start.form());
+        Choosable cuda = TOY.programSpace().choosable("cuda");
+        List<Integer> parent = TOY.programSpace().baseline();
+        double before = ProgramSpacePolicy.editProbabilities(start, 0, 0, cuda.available(0))[1];
+        assertEquals(0.5, before, 1e-12, "decision 0's two other alternatives on cuda, equal logits");
+        List<Datum> batch = new ArrayList<>();
+        for (int[] choice : new int[][]{{1, 0}, {2, 0}, {1, 0}, {0, 1}}) {
+            List<Integer> choices = List.of(choice[0], choice[1]);
+            double a = choice[0] == 1 ? 1.0 : -1.0;
+            batch.add(new Datum(parent, choices, ProgramSpacePolicy.logprobs(start, parent, choices, cuda),
+                    List.of(a, a)));
+        }
+        double previous = before;
+        for (int step = 0; step < 5; step++) {
+            session.forwardBackward(batch);
+            session.optimStep(AdamParams.paper(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE));
+            PolicyParameters p = session.saveForSampler(step + 1).embeddedPolicy();
+            double now = ProgramSpacePolicy.editProbabilities(p, 0, 0, cuda.available(0))[1];
+            assertTrue(now > previous, "step " + step + ": " + now + " <= " + previous);
+            previous = now;
+        }
+    }
+
     /**
      * A session resumed from a checkpoint and its saved training state takes exactly the step the uninterrupted one
      * takes (Adam's moments and step count carried over); from the weights alone it does not.
@@ -113,7 +179,7 @@ class EmbeddedTrainingBackendTest {
         PolicyParameters start = uninterrupted.initialCheckpoint().embeddedPolicy();
         List<Integer> parent = TOY.programSpace().baseline();
         List<Datum> batch = new ArrayList<>();
-        for (int[] choice : new int[][]{{1, 0}, {1, 1}, {0, 0}}) {
+        for (int[] choice : new int[][]{{1, 0}, {0, 1}, {1, 0}}) {
             List<Integer> choices = List.of(choice[0], choice[1]);
             double a = choice[0] == 1 ? 1.0 : -0.5;
             batch.add(new Datum(parent, choices, ProgramSpacePolicy.logprobs(start, parent, choices, CPU),
@@ -147,8 +213,10 @@ class EmbeddedTrainingBackendTest {
         session.forwardBackward(List.of(d));
         session.optimStep(AdamParams.paper(0.1));
         assertEquals(base, session.baseLogprobs(List.of(d)).get(0));
-        // the initial keep bias on the parent's choice 0 among {0, 1} (cuda-only masked): p(1) = 1 / (1 + e^bias)
-        assertEquals(Math.log(1 / (1 + Math.exp(EmbeddedTrainingBackend.INITIAL_KEEP_BIAS))), base.get(0), 1e-12);
+        // one edit of the parent (0, 0): decision 0 of the two editable ones (equal keep biases), then its only other
+        // alternative on the cpu (the third is cuda-only): p = 1/2
+        assertEquals(Math.log(0.5), base.get(0), 1e-12);
+        assertEquals(0.0, base.get(1), "left alone: forced");
     }
 
     @Test
