@@ -24,7 +24,8 @@ import java.util.Random;
  * are masked out. That is the {@link PolicyParameters#PER_DECISION} form. The {@link PolicyParameters#ONE_EDIT} form
  * (the embedded trainer's default) makes every child one edit of its parent: a decision drawn from softmax(-kappa)
  * over the editable ones (uniform while the biases are equal, as in a new run), its new alternative from
- * softmax(theta[d]) over the others, so each evaluation tests one change and its reward credits exactly that change. Decisions inactive under the choices ({@link Choosable}) are never drawn.
+ * softmax(theta[d]) over the others, so each evaluation tests one change and its reward credits exactly that change.
+ * Decisions inactive under the choices ({@link Choosable}) are never drawn.
  */
 public final class ProgramSpacePolicy {
     /** Parent choice used when a state has no program (an initial state). */
@@ -301,9 +302,9 @@ public final class ProgramSpacePolicy {
 
     /**
      * Draws one program from {@code parent}. One-edit: the parent with one editable decision (drawn from
-     * {@link #editDecisionProbabilities}) set to an alternative drawn from {@link #editProbabilities}. Per-decision (or a parent without choices): every active
-     * decision drawn from {@link #probabilities}; an inactive one keeps the parent's choice (its first available
-     * alternative when the parent has none), forced.
+     * {@link #editDecisionProbabilities}) set to an alternative drawn from {@link #editProbabilities}. Per-decision
+     * (or a parent without choices): every active decision drawn from {@link #probabilities}; an inactive one keeps
+     * the parent's choice (its first available alternative when the parent has none), forced.
      */
     public static Choices sample(PolicyParameters p, List<Integer> parent, Choosable choosable, Random rng) {
         int n = parent.size();

@@ -81,7 +81,8 @@ class ChoosableTest {
                     n *= cuda.count(index(trimul, "gating")) * cuda.count(index(trimul, "masking"));
                 }
                 if (pn.equals("triton_fused_ln_proj")) {
-                    for (String k : List.of("proj_block_m", "proj_block_k", "proj_warps", "proj_stages", "proj_split")) {
+                    for (String k : List.of("proj_block_m", "proj_block_k", "proj_warps", "proj_stages",
+                            "proj_split")) {
                         n *= cuda.count(index(trimul, k));
                     }
                 }
