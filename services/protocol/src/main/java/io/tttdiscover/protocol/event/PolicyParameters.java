@@ -16,9 +16,9 @@ public record PolicyParameters(List<List<Double>> logits, List<Double> keepBias,
      */
     public static final String PER_DECISION = "per-decision";
     /**
-     * A child is its parent with one active decision edited: the decision from softmax(-keepBias) over those that have
-     * another alternative on the target (a decision kept more is edited less; a new run starts with equal biases, a
-     * uniform choice), the new alternative from softmax(logits) over the others. Both are trained.
+     * A child is its parent with one active decision edited: the edit (decision d, new alternative a) drawn from
+     * softmax(logits[d][a] - keepBias[d]) over the decisions that have another alternative on the target and those
+     * alternatives (an edit that paid is proposed again; a decision kept more is edited less). Both are trained.
      */
     public static final String ONE_EDIT = "one-edit";
 

@@ -22,9 +22,10 @@ import java.util.Random;
  * alternative a is {@code theta[d][a] + kappa[d] * [a == p]}: the policy learns which alternatives are fast and how
  * much to edit its parent, as an LLM edits the code in its prompt. Alternatives that cannot run on the target device
  * are masked out. That is the {@link PolicyParameters#PER_DECISION} form. The {@link PolicyParameters#ONE_EDIT} form
- * (the embedded trainer's default) makes every child one edit of its parent: a decision drawn from softmax(-kappa)
- * over the editable ones (uniform while the biases are equal, as in a new run), its new alternative from
- * softmax(theta[d]) over the others, so each evaluation tests one change and its reward credits exactly that change.
+ * (the embedded trainer's default) makes every child one edit of its parent: the edit (decision d, new alternative
+ * a) drawn from softmax(theta[d][a] - kappa[d]) over the editable decisions and their other available alternatives,
+ * so each evaluation tests one change, its reward credits exactly that change, and an edit that paid once is proposed
+ * again from the next parent (where a step's other improvements are recombined).
  * Decisions inactive under the choices ({@link Choosable}) are never drawn.
  */
 public final class ProgramSpacePolicy {
@@ -168,8 +169,11 @@ public final class ProgramSpacePolicy {
     }
 
     /**
-     * Which decision a one-edit policy edits in {@code parent}: softmax(-keepBias) over the editable decisions (0 for
-     * the others), so a decision the policy has learned to keep is edited less often.
+     * Which decision a one-edit policy edits in {@code parent}: the marginal of its edit distribution, P(d, a)
+     * proportional to exp(theta[d][a] - keepBias[d]) over the editable decisions d and their available alternatives
+     * a other than the parent's; so P(d) is proportional to exp(-keepBias[d]) sum_a exp(theta[d][a]) (0 for the
+     * decisions it cannot edit). An edit the policy has learned to value draws the edit to its decision; a decision it
+     * has learned to keep is edited less often.
      */
     public static double[] editDecisionProbabilities(PolicyParameters p, List<Integer> parent, Choosable choosable) {
         double[] z = new double[parent.size()];
@@ -177,19 +181,38 @@ public final class ProgramSpacePolicy {
         if (editable.isEmpty()) {
             return z;
         }
+        double[] logit = new double[parent.size()];
         double max = Double.NEGATIVE_INFINITY;
         for (int d : editable) {
-            max = Math.max(max, -p.keepBias().get(d));
+            logit[d] = -p.keepBias().get(d) + logSumOthers(p, d, parent.get(d), choosable.available(d));
+            max = Math.max(max, logit[d]);
         }
         double sum = 0;
         for (int d : editable) {
-            z[d] = Math.exp(-p.keepBias().get(d) - max);
+            z[d] = Math.exp(logit[d] - max);
             sum += z[d];
         }
         for (int d : editable) {
             z[d] /= sum;
         }
         return z;
+    }
+
+    private static double logSumOthers(PolicyParameters p, int d, int parentChoice, boolean[] available) {
+        double max = Double.NEGATIVE_INFINITY;
+        List<Double> theta = p.logits().get(d);
+        for (int a = 0; a < theta.size(); a++) {
+            if (available[a] && a != parentChoice) {
+                max = Math.max(max, theta.get(a));
+            }
+        }
+        double sum = 0;
+        for (int a = 0; a < theta.size(); a++) {
+            if (available[a] && a != parentChoice) {
+                sum += Math.exp(theta.get(a) - max);
+            }
+        }
+        return max + Math.log(sum);
     }
 
     /** Whether a one-edit draw applies: the policy is one-edit and the parent has a choice everywhere. */

@@ -126,18 +126,16 @@ class ProgramSpacePolicyTest {
             d0[c.choices().get(0)]++;
         }
         assertEquals(0, edited[2], "d2 is inactive while d0 holds 0: never edited");
-        // which decision: uniform over the 2 editable ones (equal keep biases); d0's new alternative: softmax(ln 3, 0)
-        // over {1, 2}
-        assertEquals(0.5, edited[0] / (double) draws, 4 * Math.sqrt(0.25 / draws));
+        // the edits (d0, 1), (d0, 2), (d1, 1) weigh e^(ln 3), e^0, e^0 (equal keep biases): 3/5, 1/5, 1/5
+        assertEquals(0.8, edited[0] / (double) draws, 4 * Math.sqrt(0.16 / draws));
         assertEquals(0.75, d0[1] / (double) edited[0], 4 * Math.sqrt(0.1875 / edited[0]));
-        // the edit's logprob: which decision, then which alternative
-        assertEquals(Math.log(0.5) + Math.log(0.75),
-                ProgramSpacePolicy.logprobs(p, parent, List.of(1, 0, 1), CONDITIONAL).get(0), 1e-12);
-        // a decision kept more is edited less: keep biases (2, 2 + ln 3) edit d0 three times as often as d1
-        PolicyParameters keepD1 = new PolicyParameters(p.logits(), List.of(2.0, 2.0 + Math.log(3), 2.0), p.form());
+        assertEquals(Math.log(0.6), ProgramSpacePolicy.logprobs(p, parent, List.of(1, 0, 1), CONDITIONAL).get(0),
+                1e-12);
+        // a decision kept more is edited less: keep biases (2, 2 + ln 4) weigh d0's edits 4 : d1's 1/4
+        PolicyParameters keepD1 = new PolicyParameters(p.logits(), List.of(2.0, 2.0 + Math.log(4), 2.0), p.form());
         double[] which = ProgramSpacePolicy.editDecisionProbabilities(keepD1, parent, CONDITIONAL);
-        assertEquals(0.75, which[0], 1e-12);
-        assertEquals(0.25, which[1], 1e-12);
+        assertEquals(16.0 / 17, which[0], 1e-12);
+        assertEquals(1.0 / 17, which[1], 1e-12);
         assertEquals(0.0, which[2]);
     }
 

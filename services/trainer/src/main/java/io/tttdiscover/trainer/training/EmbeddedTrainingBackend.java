@@ -45,7 +45,7 @@ public class EmbeddedTrainingBackend implements TrainingBackend {
     /**
      * The form of a new run's policy: {@link PolicyParameters#ONE_EDIT}, every child one change of its parent. On the
      * H200 stage model of TriMul's space ({@code discover simulate}, 512 evaluations) it reached within 5 % of the
-     * space's best in 9 of 10 seeds (median 224 evaluations) and 17 of 20 fresh ones (median 212.5), against 5 of 10
+     * space's best in 10 of 10 seeds (median 202 evaluations) and 18 of 20 fresh ones (median 171), against 5 of 10
      * and 9 of 20 for the per-decision form with keep bias 2.0, whose children change ~4 decisions at once and whose
      * logits learned misleading marginals (float16 LayerNorm rows look slow until the fused projection is in place).
      */
