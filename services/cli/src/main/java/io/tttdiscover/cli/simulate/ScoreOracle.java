@@ -31,7 +31,6 @@ public final class ScoreOracle {
 
     private final StageModel model;
     private final ProgramSpace space;
-    private final List<boolean[]> available;
     private final Choosable choosable;
     private final List<BoundStage> stages;
     private final double noiseSigma;
@@ -39,7 +38,6 @@ public final class ScoreOracle {
     private ScoreOracle(StageModel model, ProgramSpace space, List<BoundStage> stages) {
         this.model = model;
         this.space = space;
-        this.available = space.available(model.target());
         this.choosable = space.choosable(model.target());
         this.stages = stages;
         double sd = model.noise() == null ? 0.0 : model.noise().relativeSd();
@@ -63,7 +61,7 @@ public final class ScoreOracle {
         }
         ScoreOracle oracle = new ScoreOracle(model, space, bound);
         for (BoundStage stage : bound) {
-            stage.checkCovers(oracle.available);
+            stage.checkCovers(oracle.available());
         }
         return oracle;
     }
@@ -78,7 +76,7 @@ public final class ScoreOracle {
 
     /** Per decision, the alternatives that run on the model's target. */
     public List<boolean[]> available() {
-        return available;
+        return choosable.available();
     }
 
     /** The available alternatives and when each decision is active, on the model's target. */
@@ -121,7 +119,7 @@ public final class ScoreOracle {
     double[] lowerBound(int[] partial) {
         double[] totals = new double[model.benchmarks().size()];
         for (BoundStage stage : stages) {
-            double[] min = stage.minimum(partial, available);
+            double[] min = stage.minimum(partial, available());
             if (min == null) {
                 return null;
             }

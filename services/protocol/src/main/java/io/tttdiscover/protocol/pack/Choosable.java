@@ -1,6 +1,8 @@
 package io.tttdiscover.protocol.pack;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,7 +21,7 @@ public record Choosable(List<boolean[]> available, List<Condition> condition) {
 
     public Choosable {
         available = List.copyOf(available);
-        condition = condition == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(condition));
+        condition = condition == null ? null : Collections.unmodifiableList(new ArrayList<>(condition));
         if (condition != null && condition.size() != available.size()) {
             throw new IllegalArgumentException(condition.size() + " conditions for " + available.size()
                     + " decisions");
@@ -61,7 +63,7 @@ public record Choosable(List<boolean[]> available, List<Condition> condition) {
     /**
      * How many different programs there are: choices of inactive decisions do not count (their slots are dead code).
      */
-    public java.math.BigInteger programs() {
+    public BigInteger programs() {
         boolean[] controls = new boolean[size()];
         if (condition != null) {
             for (Condition c : condition) {
@@ -70,21 +72,21 @@ public record Choosable(List<boolean[]> available, List<Condition> condition) {
                 }
             }
         }
-        List<Integer> choices = new ArrayList<>(java.util.Collections.nCopies(size(), -1));
+        List<Integer> choices = new ArrayList<>(Collections.nCopies(size(), -1));
         return count(0, choices, controls);
     }
 
-    private java.math.BigInteger count(int d, List<Integer> choices, boolean[] controls) {
+    private BigInteger count(int d, List<Integer> choices, boolean[] controls) {
         if (d == size()) {
-            return java.math.BigInteger.ONE;
+            return BigInteger.ONE;
         }
         if (!active(d, choices)) {
             return count(d + 1, choices, controls);
         }
         if (!controls[d]) {
-            return java.math.BigInteger.valueOf(count(d)).multiply(count(d + 1, choices, controls));
+            return BigInteger.valueOf(count(d)).multiply(count(d + 1, choices, controls));
         }
-        java.math.BigInteger total = java.math.BigInteger.ZERO;
+        BigInteger total = BigInteger.ZERO;
         for (int a = 0; a < available.get(d).length; a++) {
             if (available.get(d)[a]) {
                 choices.set(d, a);

@@ -216,7 +216,7 @@ public final class ProgramSpacePolicy {
     }
 
     /** Whether a one-edit draw applies: the policy is one-edit and the parent has a choice everywhere. */
-    static boolean editsParent(PolicyParameters p, List<Integer> parent) {
+    public static boolean editsParent(PolicyParameters p, List<Integer> parent) {
         return p.oneEdit() && !parent.contains(NO_PARENT);
     }
 
@@ -264,17 +264,6 @@ public final class ProgramSpacePolicy {
             }
             double[] probs = probabilities(p, d, parent.get(d), choosable.available(d));
             out.add(Math.log(probs[choices.get(d)]));
-        }
-        return out;
-    }
-
-    /** Which completion tokens were drawn (true) rather than forced, for {@link #logprobs}' choices. */
-    public static boolean[] drawn(PolicyParameters p, List<Integer> parent, List<Integer> choices,
-                                  Choosable choosable) {
-        boolean[] out = new boolean[choices.size()];
-        boolean edit = editsParent(p, parent);
-        for (int d = 0; d < choices.size(); d++) {
-            out[d] = edit ? !choices.get(d).equals(parent.get(d)) : choosable.active(d, choices);
         }
         return out;
     }

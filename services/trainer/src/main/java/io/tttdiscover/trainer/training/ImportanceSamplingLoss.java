@@ -47,7 +47,7 @@ final class ImportanceSamplingLoss {
                         + " choices, the program space " + layout.decisions() + " decisions");
             }
             List<Double> logprobs = ProgramSpacePolicy.logprobs(params, parent, choices, choosable);
-            boolean edit = params.oneEdit() && !parent.contains(ProgramSpacePolicy.NO_PARENT);
+            boolean edit = ProgramSpacePolicy.editsParent(params, parent);
             for (int d = 0; d < layout.decisions(); d++) {
                 double advantage = datum.advantages().get(d);
                 if (advantage == 0.0) {

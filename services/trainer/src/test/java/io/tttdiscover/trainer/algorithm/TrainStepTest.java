@@ -3,7 +3,6 @@ package io.tttdiscover.trainer.algorithm;
 import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.event.TokenTrace;
-import io.tttdiscover.protocol.pack.Choosable;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ScoreOrder;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
@@ -29,20 +28,12 @@ class TrainStepTest {
     private final PolicyParameters start = session.initialCheckpoint().embeddedPolicy();
 
     private Rollout rollout(int group, List<Integer> choices, Double runtimeUs) {
-        Choosable cpu = TOY.programSpace().choosable("cpu");
-        List<Double> lp = ProgramSpacePolicy.logprobs(start, PARENT, choices, cpu);
-        List<Integer> mask = new ProgramSpacePolicy.Choices(choices, lp,
-                toList(ProgramSpacePolicy.drawn(start, PARENT, choices, cpu))).mask();
+        List<Double> lp = ProgramSpacePolicy.logprobs(start, PARENT, choices, TOY.programSpace().choosable("cpu"));
+        // one edit of the parent: only the changed decision was drawn, as the sampler's trace masks it
+        List<Integer> mask = java.util.stream.IntStream.range(0, choices.size())
+                .mapToObj(d -> choices.get(d).equals(PARENT.get(d)) ? 0 : 1).toList();
         return new Rollout("c" + group + choices + runtimeUs, group, runtimeUs == null ? 0 : 100 / runtimeUs,
                 runtimeUs != null, runtimeUs, new TokenTrace(PARENT, choices, lp, mask));
-    }
-
-    private static List<Boolean> toList(boolean[] flags) {
-        List<Boolean> out = new java.util.ArrayList<>();
-        for (boolean f : flags) {
-            out.add(f);
-        }
-        return out;
     }
 
     @Test

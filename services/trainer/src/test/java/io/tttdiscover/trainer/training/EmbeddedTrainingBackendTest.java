@@ -47,21 +47,12 @@ class EmbeddedTrainingBackendTest {
                 new Datum(List.of(), List.of(0, 1), List.of(-1.0, -0.6), List.of(0.4, 0.4)),
                 new Datum(List.of(2, 1), List.of(0, 1), List.of(-0.3, -0.5), List.of(2.0, 0.0)));
         double[] grad = ImportanceSamplingLoss.evaluate(layout, x, data, CPU).gradient();
-        double h = 1e-6;
-        for (int i = 0; i < x.length; i++) {
-            double[] plus = x.clone();
-            double[] minus = x.clone();
-            plus[i] += h;
-            minus[i] -= h;
-            double numeric = (ImportanceSamplingLoss.evaluate(layout, plus, data, CPU).loss()
-                    - ImportanceSamplingLoss.evaluate(layout, minus, data, CPU).loss()) / (2 * h);
-            assertEquals(numeric, grad[i], 1e-6, "parameter " + i);
-        }
+        assertMatchesFiniteDifferences(layout, x, data, CPU, grad);
         // the cuda-only alternative is masked on cpu: no gradient
         assertEquals(0.0, grad[layout.logit(0, 2)]);
     }
 
-    /** One-edit form: only the edited decision's logits get a gradient, and it is exact. */
+    /** One-edit form: the gradient of the joint edit softmax (logits and keep biases) is exact. */
     @Test
     void oneEditGradientMatchesFiniteDifferences() {
         FlatParameters layout = new FlatParameters(List.of(3, 2, 3), PolicyParameters.ONE_EDIT);
@@ -78,6 +69,14 @@ class EmbeddedTrainingBackendTest {
                 new Datum(List.of(1, 0, 2), List.of(1, 0, 0), List.of(0.0, 0.0, -1.3), List.of(0.0, 0.0, 2.0)),
                 new Datum(List.of(), List.of(1, 1, 2), List.of(-1.0, -0.7, -0.9), List.of(0.5, 0.5, 0.5)));
         ImportanceSamplingLoss.Result r = ImportanceSamplingLoss.evaluate(layout, x, data, available);
+        assertMatchesFiniteDifferences(layout, x, data, available, r.gradient());
+        assertTrue(r.gradient()[layout.keepBias(1)] != 0.0, "which decision to edit is learned too");
+        assertEquals(0.0, r.learnerLogprobs().get(0).get(1), "a decision the edit left alone is forced");
+    }
+
+    /** Every component of {@code grad} against a central difference of the loss (step 1e-6). */
+    private static void assertMatchesFiniteDifferences(FlatParameters layout, double[] x, List<Datum> data,
+                                                       List<boolean[]> available, double[] grad) {
         double h = 1e-6;
         for (int i = 0; i < x.length; i++) {
             double[] plus = x.clone();
@@ -86,10 +85,8 @@ class EmbeddedTrainingBackendTest {
             minus[i] -= h;
             double numeric = (ImportanceSamplingLoss.evaluate(layout, plus, data, available).loss()
                     - ImportanceSamplingLoss.evaluate(layout, minus, data, available).loss()) / (2 * h);
-            assertEquals(numeric, r.gradient()[i], 1e-6, "parameter " + i);
+            assertEquals(numeric, grad[i], 1e-6, "parameter " + i);
         }
-        assertTrue(r.gradient()[layout.keepBias(1)] != 0.0, "which decision to edit is learned too");
-        assertEquals(0.0, r.learnerLogprobs().get(0).get(1), "a decision the edit left alone is forced");
     }
 
     @Test
