@@ -12,12 +12,11 @@ import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.EventCodec;
-import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.pack.ProgramSpace;
-import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
+import io.tttdiscover.protocol.policy.PolicyComparison;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -106,9 +105,11 @@ class DiscoverRunIT {
     }
 
     /**
-     * The policy's expected reward, with each alternative valued by the mean reward of the candidates that used it
-     * in this run, is higher under the final checkpoint than under the first: probability mass moved towards the
-     * alternatives that measured faster.
+     * The policy's expected reward on the run's own experience is higher under the final checkpoint than under the
+     * first: per prompt (one parent and its group), estimated by self-normalised importance weighting of the group's
+     * recorded candidates (choices, sampler logprobs, measured reward), then averaged over the prompts; so within
+     * what each parent offered, probability mass moved towards the children that measured faster. (An edit policy's
+     * logits alone do not say this: an alternative adopted early stops being an edit.)
      */
     private static void policyMovedTowardsFasterPrograms(Path repo, RunOutcome run, List<CheckpointEvent> cps) {
         assertFalse(cps.isEmpty(), "checkpoints of the run on the checkpoints topic");
@@ -117,69 +118,27 @@ class DiscoverRunIT {
         assertTrue(last.policyVersion() > first.policyVersion(), "the policy was updated: versions "
                 + first.policyVersion() + " -> " + last.policyVersion());
         ProgramSpace space = ProblemPack.load(repo.resolve("problems"), PROBLEM).programSpace();
-        double[][] value = meanRewardPerAlternative(space, run.rewards());
-        double before = expectedReward(first.embeddedPolicy(), space, value);
-        double after = expectedReward(last.embeddedPolicy(), space, value);
-        System.out.printf("expected reward under the policy: v%d %.5f -> v%d %.5f; reward mean step %d %.4f -> "
-                        + "step %d %.4f%n", first.policyVersion(), before, last.policyVersion(), after,
-                run.steps().get(0).step(), run.steps().get(0).rewardMean(),
+        // per prompt (one parent, its group of siblings), as the trainer's group advantages compare them
+        Map<String, List<PolicyComparison.Sample>> groups = run.rewards().stream()
+                .filter(r -> r.candidate().trace() != null && r.candidate().trace().completionLogprobs() != null)
+                .collect(Collectors.groupingBy(r -> r.candidate().promptId(), Collectors.mapping(
+                        r -> new PolicyComparison.Sample(r.candidate().trace().promptTokens(),
+                                r.candidate().trace().completionTokens(), r.candidate().trace().completionLogprobs(),
+                                r.reward()), Collectors.toList())));
+        double before = 0;
+        double after = 0;
+        for (List<PolicyComparison.Sample> group : groups.values()) {
+            PolicyComparison.Result c = PolicyComparison.compare(first.embeddedPolicy(), last.embeddedPolicy(), group,
+                    space.choosable(TARGET));
+            before += c.expectedRewardA() / groups.size();
+            after += c.expectedRewardB() / groups.size();
+        }
+        System.out.printf("expected reward under the policy: v%d %.5f -> v%d %.5f (%d groups); reward mean step %d "
+                        + "%.4f -> step %d %.4f%n", first.policyVersion(), before, last.policyVersion(), after,
+                groups.size(), run.steps().get(0).step(), run.steps().get(0).rewardMean(),
                 run.steps().get(run.steps().size() - 1).step(), run.steps().get(run.steps().size() - 1).rewardMean());
         assertTrue(after > before, String.format("expected reward under the policy should rise: %.5f -> %.5f",
                 before, after));
-    }
-
-    /** value[d][a]: mean reward of the candidates whose choice at decision d was a; NaN where none was. */
-    private static double[][] meanRewardPerAlternative(ProgramSpace space, List<RewardEvent> rewards) {
-        double[][] sum = new double[space.size()][];
-        int[][] n = new int[space.size()][];
-        for (int d = 0; d < space.size(); d++) {
-            sum[d] = new double[space.decisions().get(d).size()];
-            n[d] = new int[sum[d].length];
-        }
-        for (RewardEvent r : rewards) {
-            List<Integer> choices = r.candidate().trace() == null ? null : r.candidate().trace().completionTokens();
-            if (choices == null || choices.size() != space.size()) {
-                continue;
-            }
-            for (int d = 0; d < space.size(); d++) {
-                sum[d][choices.get(d)] += r.reward();
-                n[d][choices.get(d)]++;
-            }
-        }
-        double[][] value = new double[space.size()][];
-        for (int d = 0; d < space.size(); d++) {
-            value[d] = new double[sum[d].length];
-            for (int a = 0; a < value[d].length; a++) {
-                value[d][a] = n[d][a] == 0 ? Double.NaN : sum[d][a] / n[d][a];
-            }
-        }
-        return value;
-    }
-
-    /** Mean over decisions of E_a~policy(.|no parent)[value[d][a]], over the alternatives the run measured. */
-    private static double expectedReward(PolicyParameters p, ProgramSpace space, double[][] value) {
-        List<boolean[]> available = space.available(TARGET);
-        double total = 0;
-        int decisions = 0;
-        for (int d = 0; d < space.size(); d++) {
-            boolean[] measured = new boolean[value[d].length];
-            int count = 0;
-            for (int a = 0; a < measured.length; a++) {
-                measured[a] = available.get(d)[a] && !Double.isNaN(value[d][a]);
-                count += measured[a] ? 1 : 0;
-            }
-            if (count < 2) {
-                continue;
-            }
-            double[] probs = ProgramSpacePolicy.probabilities(p, d, ProgramSpacePolicy.NO_PARENT, measured);
-            for (int a = 0; a < probs.length; a++) {
-                if (measured[a]) {
-                    total += probs[a] * value[d][a];
-                }
-            }
-            decisions++;
-        }
-        return decisions == 0 ? Double.NaN : total / decisions;
     }
 
     /**
