@@ -12,6 +12,7 @@ import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.Topics;
 import io.tttdiscover.protocol.event.CheckpointEvent;
 import io.tttdiscover.protocol.event.EventCodec;
+import io.tttdiscover.protocol.event.PolicyParameters;
 import io.tttdiscover.protocol.event.RewardEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
@@ -105,11 +106,11 @@ class DiscoverRunIT {
     }
 
     /**
-     * The policy's expected reward on the run's own experience is higher under the final checkpoint than under the
-     * first: per prompt (one parent and its group), estimated by self-normalised importance weighting of the group's
-     * recorded candidates (choices, sampler logprobs, measured reward), then averaged over the prompts; so within
-     * what each parent offered, probability mass moved towards the children that measured faster. (An edit policy's
-     * logits alone do not say this: an alternative adopted early stops being an edit.)
+     * Each step's update moved probability towards the children that measured faster: per prompt (one parent and its
+     * group), the expected reward estimated by self-normalised importance weighting of the group's recorded
+     * candidates (choices, sampler logprobs, measured reward) is higher under the policy its step trained than under
+     * the policy that drew it, averaged over the prompts. (An edit policy's logits alone do not say this: an
+     * alternative adopted early stops being an edit.)
      */
     private static void policyMovedTowardsFasterPrograms(Path repo, RunOutcome run, List<CheckpointEvent> cps) {
         assertFalse(cps.isEmpty(), "checkpoints of the run on the checkpoints topic");
@@ -118,23 +119,28 @@ class DiscoverRunIT {
         assertTrue(last.policyVersion() > first.policyVersion(), "the policy was updated: versions "
                 + first.policyVersion() + " -> " + last.policyVersion());
         ProgramSpace space = ProblemPack.load(repo.resolve("problems"), PROBLEM).programSpace();
-        // per prompt (one parent, its group of siblings), as the trainer's group advantages compare them
-        Map<String, List<PolicyComparison.Sample>> groups = run.rewards().stream()
-                .filter(r -> r.candidate().trace() != null && r.candidate().trace().completionLogprobs() != null)
-                .collect(Collectors.groupingBy(r -> r.candidate().promptId(), Collectors.mapping(
-                        r -> new PolicyComparison.Sample(r.candidate().trace().promptTokens(),
-                                r.candidate().trace().completionTokens(), r.candidate().trace().completionLogprobs(),
-                                r.reward()), Collectors.toList())));
+        // per prompt (one parent, its group of siblings), as the trainer's group advantages compare them: under the
+        // policy that drew the group and under the one its step trained
+        Map<Long, PolicyParameters> byVersion = cps.stream().collect(Collectors.toMap(CheckpointEvent::policyVersion,
+                CheckpointEvent::embeddedPolicy, (x, y) -> x));
+        Map<String, List<RewardEvent>> groups = run.rewards().stream()
+                .filter(r -> r.candidate().trace() != null && r.candidate().trace().completionLogprobs() != null
+                        && byVersion.containsKey(r.candidate().policyVersion() + 1))
+                .collect(Collectors.groupingBy(r -> r.candidate().promptId()));
         double before = 0;
         double after = 0;
-        for (List<PolicyComparison.Sample> group : groups.values()) {
-            PolicyComparison.Result c = PolicyComparison.compare(first.embeddedPolicy(), last.embeddedPolicy(), group,
+        for (List<RewardEvent> group : groups.values()) {
+            long v = group.get(0).candidate().policyVersion();
+            List<PolicyComparison.Sample> samples = group.stream().map(r -> new PolicyComparison.Sample(
+                    r.candidate().trace().promptTokens(), r.candidate().trace().completionTokens(),
+                    r.candidate().trace().completionLogprobs(), r.reward())).toList();
+            PolicyComparison.Result c = PolicyComparison.compare(byVersion.get(v), byVersion.get(v + 1), samples,
                     space.choosable(TARGET));
             before += c.expectedRewardA() / groups.size();
             after += c.expectedRewardB() / groups.size();
         }
-        System.out.printf("expected reward under the policy: v%d %.5f -> v%d %.5f (%d groups); reward mean step %d "
-                        + "%.4f -> step %d %.4f%n", first.policyVersion(), before, last.policyVersion(), after,
+        System.out.printf("expected reward of each group under its policy -> the next: %.5f -> %.5f (%d groups); "
+                        + "reward mean step %d %.4f -> step %d %.4f%n", before, after,
                 groups.size(), run.steps().get(0).step(), run.steps().get(0).rewardMean(),
                 run.steps().get(run.steps().size() - 1).step(), run.steps().get(run.steps().size() - 1).rewardMean());
         assertTrue(after > before, String.format("expected reward under the policy should rise: %.5f -> %.5f",
