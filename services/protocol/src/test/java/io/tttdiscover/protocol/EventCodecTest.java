@@ -73,6 +73,12 @@ class EventCodecTest {
                 new ParentState("s0", "code", List.of(0, 1), 123.0), "prompt", 8, 3, "cpu", MaskSemantics.AS_SPECIFIED,
                 1L);
         assertEquals(prompt, EventCodec.prompt(EventCodec.encode(prompt)));
+        PromptEvent told = new PromptEvent(1, "p2", "run-1", 3, 1, "trimul",
+                new ParentState("s1", "code", List.of(0, 1), 99.0), null, 8, 4, "cuda", MaskSemantics.AS_SPECIFIED,
+                2L, List.of(List.of(0, 1), List.of(1, 1)));
+        assertEquals(told, EventCodec.prompt(EventCodec.encode(told)));
+        assertEquals(List.of(List.of(0, 1), List.of(1, 1)), EventCodec.prompt(EventCodec.encode(told)).evaluated());
+        assertNull(prompt.evaluated(), "a prompt from before the field reads as none");
 
         CandidateEvent candidate = candidate();
         assertEquals(candidate, EventCodec.candidate(EventCodec.encode(candidate)));

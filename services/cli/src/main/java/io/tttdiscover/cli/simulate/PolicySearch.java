@@ -3,6 +3,7 @@ package io.tttdiscover.cli.simulate;
 import io.tttdiscover.protocol.event.CandidateEvent;
 import io.tttdiscover.protocol.event.ParentState;
 import io.tttdiscover.protocol.event.PolicyParameters;
+import io.tttdiscover.protocol.event.PromptEvent;
 import io.tttdiscover.protocol.event.StepMetrics;
 import io.tttdiscover.protocol.pack.ProblemPack;
 import io.tttdiscover.protocol.policy.ProgramSpacePolicy;
@@ -11,6 +12,7 @@ import io.tttdiscover.protocol.spi.Sample;
 import io.tttdiscover.protocol.spi.TrainingSession;
 import io.tttdiscover.protocol.spi.TrainingSpec;
 import io.tttdiscover.trainer.algorithm.ArchiveState;
+import io.tttdiscover.trainer.algorithm.EvaluatedPrograms;
 import io.tttdiscover.trainer.algorithm.PuctArchive;
 import io.tttdiscover.trainer.algorithm.Rollout;
 import io.tttdiscover.trainer.algorithm.StepUpdate;
@@ -25,7 +27,8 @@ import java.util.Optional;
 /**
  * The product's run loop with the evaluator replaced by the model: each step PUCT picks the start states
  * ({@link PuctArchive#select}), the embedded policy samples each prompt's group exactly as the sampler does
- * ({@link ProgramSpacePolicy#samplePrompt}, seeded by the prompt id), the oracle scores every sample, and the step
+ * ({@link ProgramSpacePolicy#samplePrompt}, seeded by the prompt id, told the programs of the finished steps as a
+ * live prompt is), the oracle scores every sample, and the step
  * ends as a live one does ({@link StepUpdate}: archive update and pruning, entropic advantages, KL shaping, the
  * importance-sampling loss and Adam in the embedded training backend); the next step samples from the new policy.
  * Nothing is published or stored. A step the budget cuts short is not trained (nothing is evaluated after it).
@@ -75,14 +78,17 @@ public final class PolicySearch implements SearchStrategy {
             PolicyCheckpoint initial = session.initialCheckpoint();
             PolicyCheckpoint policy = initial;
             Double bestSoFar = null;
+            EvaluatedPrograms evaluated = new EvaluatedPrograms();
             for (int step = 0; !evaluations.spent(); step++) {
                 long startedAtMs = System.currentTimeMillis();
                 List<StepUpdate.Group> groups = new ArrayList<>();
                 boolean complete = true;
                 List<ArchiveState> parents = archive.select(config.groupsPerBatch());
+                // as the run loop's prompts carry them: the programs of the finished steps
+                List<List<Integer>> before = evaluated.latest(PromptEvent.MAX_EVALUATED);
                 for (int g = 0; g < parents.size(); g++) {
                     List<StepUpdate.Evaluated> group = sampleAndScore(policy, parents.get(g),
-                            PromptIds.of(runId, step, g), g, evaluations);
+                            PromptIds.of(runId, step, g), g, before, evaluations);
                     complete &= group.size() == config.groupSize();
                     groups.add(new StepUpdate.Group(parents.get(g).id(), group));
                 }
@@ -91,6 +97,7 @@ public final class PolicySearch implements SearchStrategy {
                 }
                 StepUpdate.Outcome outcome = StepUpdate.apply(groups, archive, session, config.trainSettings(),
                         new StepUpdate.Step(step, config.groupSize(), bestSoFar, startedAtMs, pack.scoreOrder()));
+                groups.forEach(g -> g.samples().forEach(e -> evaluated.add(e.choices())));
                 steps.add(outcome.metrics());
                 bestSoFar = outcome.metrics().bestRuntimeSoFarUs();
                 policy = session.saveForSampler(policy.version() + 1);
@@ -101,11 +108,12 @@ public final class PolicySearch implements SearchStrategy {
 
     /** One prompt's group, scored until the budget is spent. */
     private List<StepUpdate.Evaluated> sampleAndScore(PolicyCheckpoint policy, ArchiveState parent, String promptId,
-                                                      int group, Evaluations evaluations) {
+                                                      int group, List<List<Integer>> evaluatedBefore,
+                                                      Evaluations evaluations) {
         // the embedded policy reads only the parent's choices, not its code or score
         ParentState state = new ParentState(parent.id(), parent.code(), parent.choices(), null);
         List<Sample> samples = ProgramSpacePolicy.samplePrompt(policy.embeddedPolicy(), policy.version(),
-                pack.programSpace(), state, config.target(), promptId, config.groupSize());
+                pack.programSpace(), state, config.target(), promptId, config.groupSize(), evaluatedBefore);
         List<StepUpdate.Evaluated> out = new ArrayList<>();
         for (int i = 0; i < samples.size() && !evaluations.spent(); i++) {
             Sample sample = samples.get(i);

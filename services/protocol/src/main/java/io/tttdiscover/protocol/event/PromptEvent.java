@@ -1,5 +1,7 @@
 package io.tttdiscover.protocol.event;
 
+import java.util.List;
+
 /**
  * trainer -> sampler, keyed by {@link #promptId()}: one group of a step, to be sampled {@code samplesWanted} times
  * from policy version {@code policyVersion} or newer.
@@ -8,6 +10,9 @@ package io.tttdiscover.protocol.event;
  *                      there
  * @param maskSemantics the run's mask semantics, copied into every candidate; null in events from before the field
  *                      (the evaluator then applies its own default)
+ * @param evaluated     for the embedded program-space policy: the choices of the programs the run evaluated in the
+ *                      steps before this one (the latest {@link #MAX_EVALUATED}), which its edits avoid while they can;
+ *                      null otherwise and in events from before the field
  */
 public record PromptEvent(
         int schemaVersion,
@@ -22,7 +27,19 @@ public record PromptEvent(
         long policyVersion,
         String target,
         MaskSemantics maskSemantics,
-        long createdAtMs) implements Event {
+        long createdAtMs,
+        List<List<Integer>> evaluated) implements Event {
+
+    /** At most this many programs travel in {@link #evaluated} (about 40 bytes each as JSON). */
+    public static final int MAX_EVALUATED = 4096;
+
+    /** A prompt without {@link #evaluated}. */
+    public PromptEvent(int schemaVersion, String promptId, String runId, int step, int group, String problemId,
+                       ParentState parent, String renderedPrompt, int samplesWanted, long policyVersion,
+                       String target, MaskSemantics maskSemantics, long createdAtMs) {
+        this(schemaVersion, promptId, runId, step, group, problemId, parent, renderedPrompt, samplesWanted,
+                policyVersion, target, maskSemantics, createdAtMs, null);
+    }
 
     @Override
     public String idempotencyKey() {

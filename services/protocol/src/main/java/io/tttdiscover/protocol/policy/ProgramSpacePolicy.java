@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The embedded policy's distribution, shared by the sampler (which samples from it) and the embedded training
@@ -25,8 +27,12 @@ import java.util.Random;
  * (the embedded trainer's default) makes every child one edit of its parent: the edit (decision d, new alternative
  * a) drawn from softmax(theta[d][a] - kappa[d]) over the editable decisions and their other available alternatives,
  * so each evaluation tests one change, its reward credits exactly that change, and an edit that paid once is proposed
- * again from the next parent (where a step's other improvements are recombined).
- * Decisions inactive under the choices ({@link Choosable}) are never drawn.
+ * again from the next parent (where a step's other improvements are recombined). The
+ * {@link PolicyParameters#RELATIVE_EDIT} form (new runs' default) rates the edit against the parent's choice p:
+ * softmax(theta[d][a] - theta[d][p] - kappa[d]), so an alternative that won an edit is not edited away again and
+ * a losing edit also credits the alternative it would have replaced. Under either edit form a prompt's group holds
+ * distinct edits while there are enough ({@link #drawEdits}). Decisions inactive under the choices
+ * ({@link Choosable}) are never drawn.
  */
 public final class ProgramSpacePolicy {
     /** Parent choice used when a state has no program (an initial state). */
@@ -170,10 +176,11 @@ public final class ProgramSpacePolicy {
 
     /**
      * Which decision a one-edit policy edits in {@code parent}: the marginal of its edit distribution, P(d, a)
-     * proportional to exp(theta[d][a] - keepBias[d]) over the editable decisions d and their available alternatives
-     * a other than the parent's; so P(d) is proportional to exp(-keepBias[d]) sum_a exp(theta[d][a]) (0 for the
-     * decisions it cannot edit). An edit the policy has learned to value draws the edit to its decision; a decision it
-     * has learned to keep is edited less often.
+     * proportional to exp(theta[d][a] - keepBias[d]) (relative-edit: exp(theta[d][a] - theta[d][p_d] - keepBias[d]))
+     * over the editable decisions d and their available alternatives a other than the parent's p_d; so P(d) is
+     * proportional to exp(-keepBias[d] [- theta[d][p_d]]) sum_a exp(theta[d][a]) (0 for the decisions it cannot edit).
+     * An edit the policy has learned to value draws the edit to its decision; a decision it has learned to keep is
+     * edited less often.
      */
     public static double[] editDecisionProbabilities(PolicyParameters p, List<Integer> parent, Choosable choosable) {
         double[] z = new double[parent.size()];
@@ -184,7 +191,8 @@ public final class ProgramSpacePolicy {
         double[] logit = new double[parent.size()];
         double max = Double.NEGATIVE_INFINITY;
         for (int d : editable) {
-            logit[d] = -p.keepBias().get(d) + logSumOthers(p, d, parent.get(d), choosable.available(d));
+            logit[d] = -p.keepBias().get(d) - (p.relative() ? p.logits().get(d).get(parent.get(d)) : 0.0)
+                    + logSumOthers(p, d, parent.get(d), choosable.available(d));
             max = Math.max(max, logit[d]);
         }
         double sum = 0;
@@ -381,6 +389,79 @@ public final class ProgramSpacePolicy {
     }
 
     /**
+     * A group of {@code n} children of one parent under a one-edit form: the edits drawn without replacement from the
+     * edit distribution (Gumbel top-k over every editable (decision, alternative) pair: the first is an exact draw,
+     * each next one a draw from what is left), so a group tests {@code n} different changes while the parent has that
+     * many, and after that the list repeats from its start. A policy sure of one edit would otherwise fill the group
+     * with copies of it, a group of equal rewards with no gradient (that is how a fast-learning edit policy collapsed
+     * on the H200 stage model). Edits that would give a program in {@code evaluated} (the run's programs evaluated
+     * in earlier steps) are drawn only when no other edit is left. Each child records its edit's own logprob under
+     * the policy ({@link #logprobs}), the probability of drawing it first: the importance ratio the trainer computes
+     * from it is exact for that draw and an approximation for the later ones.
+     *
+     * @param evaluated choices of programs not to draw again (null or empty: none)
+     * @throws IllegalArgumentException when the policy is not a one-edit form or the parent has nothing to edit
+     */
+    public static List<Choices> drawEdits(PolicyParameters p, List<Integer> parent, Choosable choosable, int n,
+                                          Set<List<Integer>> evaluated, Random rng) {
+        if (!editsParent(p, parent)) {
+            throw new IllegalArgumentException("only a one-edit policy draws edits of a parent with choices");
+        }
+        double[] which = editDecisionProbabilities(p, parent, choosable);
+        List<double[]> keys = new ArrayList<>(); // {key, decision, alternative}
+        for (int d = 0; d < which.length; d++) {
+            if (which[d] == 0) {
+                continue;
+            }
+            double[] q = editProbabilities(p, d, parent.get(d), choosable.available(d));
+            for (int a = 0; a < q.length; a++) {
+                if (q[a] > 0) {
+                    double gumbel = -Math.log(-Math.log(uniformOpen(rng)));
+                    keys.add(new double[] {Math.log(which[d]) + Math.log(q[a]) + gumbel, d, a});
+                }
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("the parent has no decision to edit");
+        }
+        keys.sort((x, y) -> Double.compare(y[0], x[0]));
+        if (evaluated != null && !evaluated.isEmpty()) { // the edits to evaluated programs go last, in draw order
+            List<double[]> fresh = new ArrayList<>(keys.size());
+            List<double[]> stale = new ArrayList<>();
+            for (double[] key : keys) {
+                List<Integer> child = new ArrayList<>(parent);
+                child.set((int) key[1], (int) key[2]);
+                (evaluated.contains(child) ? stale : fresh).add(key);
+            }
+            fresh.addAll(stale);
+            keys = fresh;
+        }
+        List<Choices> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double[] key = keys.get(i % keys.size());
+            int d = (int) key[1];
+            List<Integer> choices = new ArrayList<>(parent);
+            choices.set(d, (int) key[2]);
+            List<Double> logprobs = new ArrayList<>(Collections.nCopies(parent.size(), 0.0));
+            logprobs.set(d, Math.log(which[d]) + Math.log(editProbabilities(p, d, parent.get(d),
+                    choosable.available(d))[(int) key[2]]));
+            List<Boolean> drawn = new ArrayList<>(Collections.nCopies(parent.size(), false));
+            drawn.set(d, true);
+            out.add(new Choices(List.copyOf(choices), List.copyOf(logprobs), List.copyOf(drawn)));
+        }
+        return out;
+    }
+
+    /** A uniform draw in (0, 1): never 0, whose log would be infinite. */
+    private static double uniformOpen(Random rng) {
+        double u;
+        do {
+            u = rng.nextDouble();
+        } while (u == 0.0);
+        return u;
+    }
+
+    /**
      * @param drawn per decision, whether it was drawn (false: forced, carrying logprob 0 and no advantage)
      */
     public record Choices(List<Integer> choices, List<Double> logprobs, List<Boolean> drawn) {
@@ -396,18 +477,36 @@ public final class ProgramSpacePolicy {
 
     /**
      * A prompt's candidates: {@code n} programs drawn given the parent's choices, each rendered, with its token trace
-     * (the parent's choices as prompt, the drawn ones as completion, forced choices masked). Sample i is seeded by
-     * (prompt id, i), so a redelivered prompt yields the same candidates.
+     * (the parent's choices as prompt, the drawn ones as completion, forced choices masked). Per-decision: sample i is
+     * seeded by (prompt id, i). One-edit forms: the group's edits are drawn together ({@link #drawEdits}, seeded by
+     * the prompt id). Either way a redelivered prompt yields the same candidates.
      *
      * @param version the policy version {@code p} is, recorded with every sample
      */
     public static List<Sample> samplePrompt(PolicyParameters p, long version, ProgramSpace space, ParentState parent,
                                             String target, String promptId, int n) {
+        return samplePrompt(p, version, space, parent, target, promptId, n, null);
+    }
+
+    /**
+     * A prompt's candidates, as {@link #samplePrompt(PolicyParameters, long, ProgramSpace, ParentState, String,
+     * String, int)}, with a one-edit form drawing no program of {@code evaluated} while it has other edits.
+     *
+     * @param evaluated choices of the programs the run evaluated in earlier steps (the prompt's
+     *                  {@link io.tttdiscover.protocol.event.PromptEvent#evaluated}); null for none
+     */
+    public static List<Sample> samplePrompt(PolicyParameters p, long version, ProgramSpace space, ParentState parent,
+                                            String target, String promptId, int n,
+                                            List<List<Integer>> evaluated) {
         List<Integer> parentChoices = parentChoices(parent, space);
         Choosable choosable = space.choosable(target);
         List<Sample> samples = new ArrayList<>(n);
+        List<Choices> edits = editsParent(p, parentChoices) && !editable(parentChoices, choosable).isEmpty()
+                ? drawEdits(p, parentChoices, choosable, n, evaluated == null ? null : new HashSet<>(evaluated),
+                new Random(seed(promptId, -1))) : null;
         for (int i = 0; i < n; i++) {
-            Choices drawn = sample(p, parentChoices, choosable, new Random(seed(promptId, i)));
+            Choices drawn = edits != null ? edits.get(i)
+                    : sample(p, parentChoices, choosable, new Random(seed(promptId, i)));
             TokenTrace trace = new TokenTrace(parentChoices, drawn.choices(), drawn.logprobs(), drawn.mask());
             samples.add(new Sample(space.render(drawn.choices()), trace, version));
         }
@@ -434,7 +533,7 @@ public final class ProgramSpacePolicy {
         return List.copyOf(choices);
     }
 
-    /** A stable 64-bit seed from the prompt id (FNV-1a) and the sample index. */
+    /** A stable 64-bit seed from the prompt id (FNV-1a) and the sample index (-1: the whole group's draw). */
     static long seed(String promptId, int index) {
         long h = 0xcbf29ce484222325L;
         for (byte b : promptId.getBytes(StandardCharsets.UTF_8)) {

@@ -140,6 +140,71 @@ class ProgramSpacePolicyTest {
     }
 
     @Test
+    void aRelativeEditIsRatedAgainstTheChoiceItReplaces() {
+        // decision 0 rates its alternatives ln 2, ln 3, 0; from parent (0, 0, 1) the edits (d0, 1), (d0, 2), (d1, 1)
+        // weigh 3/2, 1/2, 1 (equal keep biases): 1/2, 1/6, 1/3; the one-edit form weighs them 3, 1, 1
+        List<List<Double>> logits = List.of(List.of(Math.log(2), Math.log(3), 0.0), List.of(0.0, 0.0),
+                List.of(0.0, 0.0, 0.0));
+        PolicyParameters relative = new PolicyParameters(logits, List.of(2.0, 2.0, 2.0),
+                PolicyParameters.RELATIVE_EDIT);
+        List<Integer> parent = List.of(0, 0, 1);
+        assertEquals(Math.log(0.5), ProgramSpacePolicy.logprobs(relative, parent, List.of(1, 0, 1), CONDITIONAL)
+                .get(0), 1e-12);
+        assertEquals(Math.log(1.0 / 6), ProgramSpacePolicy.logprobs(relative, parent, List.of(2, 0, 1), CONDITIONAL)
+                .get(0), 1e-12);
+        assertEquals(Math.log(1.0 / 3), ProgramSpacePolicy.logprobs(relative, parent, List.of(0, 1, 1), CONDITIONAL)
+                .get(1), 1e-12);
+        PolicyParameters oneEdit = new PolicyParameters(logits, relative.keepBias(), PolicyParameters.ONE_EDIT);
+        assertEquals(Math.log(0.6), ProgramSpacePolicy.logprobs(oneEdit, parent, List.of(1, 0, 1), CONDITIONAL)
+                .get(0), 1e-12);
+        // from a parent holding decision 0's best alternative, editing decision 0 is unlikely: (d0, 0) and (d0, 2)
+        // weigh 2/3 and 1/3 against (d1, 1)'s 1
+        double[] which = ProgramSpacePolicy.editDecisionProbabilities(relative, List.of(1, 0, 1), CONDITIONAL);
+        assertEquals(0.5, which[0], 1e-12);
+        assertEquals(0.5, which[1], 1e-12);
+        assertTrue(relative.oneEdit() && relative.relative() && !oneEdit.relative());
+    }
+
+    @Test
+    void aGroupOfEditsHoldsDistinctChangesFirstThoseNotEvaluatedYet() {
+        PolicyParameters p = oneEdit();
+        List<Integer> parent = List.of(0, 0, 1);
+        List<List<Integer>> edits = List.of(List.of(1, 0, 1), List.of(2, 0, 1), List.of(0, 1, 1));
+        List<ProgramSpacePolicy.Choices> three = ProgramSpacePolicy.drawEdits(p, parent, CONDITIONAL, 3, null,
+                new Random(1));
+        assertEquals(java.util.Set.copyOf(edits), three.stream().map(ProgramSpacePolicy.Choices::choices)
+                .collect(java.util.stream.Collectors.toSet()), "the parent's three edits, each once");
+        for (ProgramSpacePolicy.Choices c : three) {
+            assertEquals(ProgramSpacePolicy.logprobs(p, parent, c.choices(), CONDITIONAL), c.logprobs());
+            assertEquals(1, c.drawn().stream().filter(b -> b).count());
+        }
+        List<ProgramSpacePolicy.Choices> five = ProgramSpacePolicy.drawEdits(p, parent, CONDITIONAL, 5, null,
+                new Random(1));
+        assertEquals(three, five.subList(0, 3), "the same seed draws the same group");
+        assertEquals(five.subList(0, 2), five.subList(3, 5), "more children than edits: the list again");
+        java.util.Set<List<Integer>> evaluated = java.util.Set.of(List.of(1, 0, 1), List.of(0, 1, 1));
+        for (int seed = 0; seed < 20; seed++) {
+            List<ProgramSpacePolicy.Choices> g = ProgramSpacePolicy.drawEdits(p, parent, CONDITIONAL, 3, evaluated,
+                    new Random(seed));
+            assertEquals(List.of(2, 0, 1), g.get(0).choices(), "the one edit not evaluated yet comes first");
+            assertTrue(evaluated.contains(g.get(1).choices()) && evaluated.contains(g.get(2).choices()));
+        }
+        // the first child is an exact draw from the edit distribution: 3/5, 1/5, 1/5
+        int draws = 20000;
+        int first = 0;
+        Random rng = new Random(17);
+        for (int i = 0; i < draws; i++) {
+            if (ProgramSpacePolicy.drawEdits(p, parent, CONDITIONAL, 1, null, rng).get(0).choices()
+                    .equals(List.of(1, 0, 1))) {
+                first++;
+            }
+        }
+        assertEquals(0.6, first / (double) draws, 4 * Math.sqrt(0.24 / draws));
+        assertThrows(IllegalArgumentException.class, () -> ProgramSpacePolicy.drawEdits(
+                ProgramSpacePolicy.initial(List.of(3, 2, 3), 0.0), parent, CONDITIONAL, 2, null, new Random(1)));
+    }
+
+    @Test
     void aOneEditPolicyCannotHaveDrawnTwoEditsOrAnInactiveOne() {
         PolicyParameters p = oneEdit();
         IllegalArgumentException two = assertThrows(IllegalArgumentException.class,

@@ -102,7 +102,7 @@ public class EmbeddedPolicyBackend implements PolicyBackend {
         ProgramSpace space = pack.programSpace();
         checkShape(policy.parameters(), space, prompt.runId());
         return ProgramSpacePolicy.samplePrompt(policy.parameters(), policy.version(), space, prompt.parent(),
-                targetOf(prompt), prompt.promptId(), prompt.samplesWanted());
+                targetOf(prompt), prompt.promptId(), prompt.samplesWanted(), prompt.evaluated());
     }
 
     /** The device a prompt's candidates will run on; prompts from before the field existed meant the CPU. */

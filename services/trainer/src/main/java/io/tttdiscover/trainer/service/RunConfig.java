@@ -107,9 +107,13 @@ public record RunConfig(
         return AdvantageEstimator.byName(advantage);
     }
 
-    /** What each step is trained with: the advantage estimator, KL coefficient and Adam at the run's learning rate. */
+    /**
+     * What each step is trained with: the advantage estimator, KL coefficient and Adam at the run's learning rate (the
+     * paper's Adam for an LLM backend, {@link AdamParams#embedded} for the embedded policy).
+     */
     public TrainStep.Settings trainSettings() {
-        return new TrainStep.Settings(estimator(), klCoef, AdamParams.paper(learningRate));
+        return new TrainStep.Settings(estimator(), klCoef, EmbeddedTrainingBackend.NAME.equals(trainingBackend)
+                ? AdamParams.embedded(learningRate) : AdamParams.paper(learningRate));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -19,6 +19,7 @@ import io.tttdiscover.protocol.spi.TrainingBackend;
 import io.tttdiscover.protocol.spi.TrainingSession;
 import io.tttdiscover.protocol.spi.TrainingSpec;
 import io.tttdiscover.trainer.algorithm.ArchiveState;
+import io.tttdiscover.trainer.algorithm.EvaluatedPrograms;
 import io.tttdiscover.trainer.algorithm.PuctArchive;
 import io.tttdiscover.trainer.algorithm.Rollout;
 import io.tttdiscover.trainer.algorithm.StepUpdate;
@@ -72,6 +73,8 @@ final class RunLoop {
     private final ScheduledExecutorService timers;
     private final RunThread thread;
     private PuctArchive archive = new PuctArchive();
+    /** Programs of the finished steps: prompts tell the embedded policy not to draw them again. */
+    private final EvaluatedPrograms evaluatedPrograms = new EvaluatedPrograms();
     private final Runnable onFinished;
     private final int queuedCandidates;
 
@@ -184,6 +187,7 @@ final class RunLoop {
                         + p.version() + ", which is not stored"));
         session = backend.resume(spec(), checkpoint, p.trainingState());
         archive = PuctArchive.restore(p.archive());
+        db("evaluated programs", () -> store.evaluatedChoices(runId, p.step())).forEach(evaluatedPrograms::add);
         version = p.version();
         bestSoFarUs = p.bestSoFarUs();
         if (p.step() >= config.steps()) {
@@ -273,11 +277,12 @@ final class RunLoop {
             int g = step.published;
             ArchiveState parent = step.parents.get(g);
             Double parentRuntime = parent.value() == null ? null : -parent.value();
-            String rendered = EmbeddedTrainingBackend.NAME.equals(config.trainingBackend())
-                    ? null : pack.renderPrompt(parent.code(), parentRuntime);
+            boolean embedded = EmbeddedTrainingBackend.NAME.equals(config.trainingBackend());
+            String rendered = embedded ? null : pack.renderPrompt(parent.code(), parentRuntime);
             PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step.step, g), runId, step.step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
-                    rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis());
+                    rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis(),
+                    embedded ? evaluatedPrograms.latest(PromptEvent.MAX_EVALUATED) : null);
             RunThread.await(publisher.prompt(prompt), "prompt " + prompt.promptId());
             step.published++;
             sent++;
@@ -372,6 +377,7 @@ final class RunLoop {
         }
         StepUpdate.Outcome outcome = StepUpdate.apply(groups, archive, session, config.trainSettings(),
                 new StepUpdate.Step(step.step, config.groupSize(), bestSoFarUs, step.startedAtMs, pack.scoreOrder()));
+        groups.forEach(g -> g.samples().forEach(e -> evaluatedPrograms.add(e.choices())));
         StepMetrics metrics = outcome.metrics();
         Double bestRuntime = outcome.best() == null ? null : outcome.best().runtimeUs();
         String bestCandidate = outcome.best() == null ? null : outcome.best().candidateId();

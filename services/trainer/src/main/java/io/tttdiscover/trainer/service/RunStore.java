@@ -18,6 +18,7 @@ import io.tttdiscover.trainer.training.CheckpointLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -227,6 +228,26 @@ public class RunStore implements CheckpointLookup {
     @Transactional
     public List<RolloutEntity> rollouts(String runId, int step) {
         return RolloutEntity.list("runId = ?1 and step = ?2 order by id", runId, step);
+    }
+
+    /**
+     * The choices of the run's program-space candidates rewarded in the steps before {@code beforeStep}, in the order
+     * stored (what {@link io.tttdiscover.trainer.algorithm.EvaluatedPrograms} rebuilds on a resume).
+     */
+    @Transactional
+    public List<List<Integer>> evaluatedChoices(String runId, int beforeStep) {
+        List<String> rows = RolloutEntity.getEntityManager().createQuery("select r.choices from RolloutEntity r "
+                + "where r.runId = ?1 and r.step < ?2 and r.choices is not null order by r.id", String.class)
+                .setParameter(1, runId).setParameter(2, beforeStep).getResultList();
+        List<List<Integer>> out = new ArrayList<>(rows.size());
+        for (String row : rows) {
+            try {
+                out.add(List.of(EventCodec.mapper().readValue(row, Integer[].class)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("run " + runId + " has a rollout with unreadable choices", e);
+            }
+        }
+        return out;
     }
 
     /** The runs a trainer left CREATED or RUNNING: this trainer resumes them. */

@@ -19,7 +19,9 @@ import java.util.List;
  * decision is forced (logprob 0, no gradient). One-edit form: the edit (d, c) has logprob theta[d][c] - kappa[d] -
  * log Z, Z summing exp(theta[e][b] - kappa[e]) over the editable decisions e and their available alternatives b
  * other than the parent's; with P(e, b) the edit distribution and w_e its marginal, d logp / d theta[e][b] =
- * [(e, b) == (d, c)] - P(e, b) and d logp / d kappa[e] = w_e - [e == d]. The decisions left alone are forced.
+ * [(e, b) == (d, c)] - P(e, b) and d logp / d kappa[e] = w_e - [e == d]. Relative-edit form: every logit of
+ * decision e also subtracts theta[e][p_e] (the parent's choice there), which therefore gets w_e - [e == d] as kappa
+ * does. The decisions left alone are forced.
 
  */
 final class ImportanceSamplingLoss {
@@ -70,7 +72,11 @@ final class ImportanceSamplingLoss {
                         if (which[e] == 0) {
                             continue;
                         }
-                        grad[layout.keepBias(e)] += g * -((e == d ? 1.0 : 0.0) - which[e]);
+                        double away = g * -((e == d ? 1.0 : 0.0) - which[e]);
+                        grad[layout.keepBias(e)] += away;
+                        if (params.relative()) {
+                            grad[layout.logit(e, parent.get(e))] += away;
+                        }
                         double[] q = ProgramSpacePolicy.editProbabilities(params, e, parent.get(e),
                                 choosable.available(e));
                         for (int b = 0; b < q.length; b++) {

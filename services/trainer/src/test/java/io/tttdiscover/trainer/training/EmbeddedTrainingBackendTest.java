@@ -12,6 +12,8 @@ import io.tttdiscover.protocol.spi.PolicyCheckpoint;
 import io.tttdiscover.protocol.spi.TrainingSession;
 import io.tttdiscover.protocol.spi.TrainingSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -52,10 +54,14 @@ class EmbeddedTrainingBackendTest {
         assertEquals(0.0, grad[layout.logit(0, 2)]);
     }
 
-    /** One-edit form: the gradient of the joint edit softmax (logits and keep biases) is exact. */
-    @Test
-    void oneEditGradientMatchesFiniteDifferences() {
-        FlatParameters layout = new FlatParameters(List.of(3, 2, 3), PolicyParameters.ONE_EDIT);
+    /**
+     * One-edit forms: the gradient of the joint edit softmax (logits and keep biases; relative-edit: also the logit of
+     * the parent's choice each edit is rated against) is exact.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {PolicyParameters.ONE_EDIT, PolicyParameters.RELATIVE_EDIT})
+    void oneEditGradientMatchesFiniteDifferences(String form) {
+        FlatParameters layout = new FlatParameters(List.of(3, 2, 3), form);
         List<boolean[]> available = List.of(new boolean[]{true, true, true}, new boolean[]{true, true},
                 new boolean[]{true, false, true});
         Random rng = new Random(9);
@@ -72,6 +78,15 @@ class EmbeddedTrainingBackendTest {
         assertMatchesFiniteDifferences(layout, x, data, available, r.gradient());
         assertTrue(r.gradient()[layout.keepBias(1)] != 0.0, "which decision to edit is learned too");
         assertEquals(0.0, r.learnerLogprobs().get(0).get(1), "a decision the edit left alone is forced");
+        // datum 0 edits decision 0 away from the parent's alternative 0: only the relative form moves that logit
+        // beyond its share of the softmax (it is excluded from the edits of decision 0, so the one-edit form leaves it)
+        List<Datum> first = data.subList(0, 1);
+        double[] g = ImportanceSamplingLoss.evaluate(layout, x, first, available).gradient();
+        if (form.equals(PolicyParameters.RELATIVE_EDIT)) {
+            assertTrue(g[layout.logit(0, 0)] != 0.0, "the replaced alternative is rated too");
+        } else {
+            assertEquals(0.0, g[layout.logit(0, 0)], "one-edit: the parent's alternative takes no part");
+        }
     }
 
     /** Every component of {@code grad} against a central difference of the loss (step 1e-6). */
@@ -119,7 +134,7 @@ class EmbeddedTrainingBackendTest {
             double a = choice[0] == 1 ? 1.0 : -1.0;
             batch.add(new Datum(parent, choices, lp, List.of(a, a)));
         }
-        AdamParams adam = AdamParams.paper(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE);
+        AdamParams adam = AdamParams.embedded(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE);
         double previous = before;
         for (int step = 0; step < 5; step++) {
             ForwardBackwardResult fb = session.forwardBackward(batch);
@@ -156,7 +171,7 @@ class EmbeddedTrainingBackendTest {
         double previous = before;
         for (int step = 0; step < 5; step++) {
             session.forwardBackward(batch);
-            session.optimStep(AdamParams.paper(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE));
+            session.optimStep(AdamParams.embedded(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE));
             PolicyParameters p = session.saveForSampler(step + 1).embeddedPolicy();
             double now = ProgramSpacePolicy.editProbabilities(p, 0, 0, cuda.available(0))[1];
             assertTrue(now > previous, "step " + step + ": " + now + " <= " + previous);
@@ -182,7 +197,7 @@ class EmbeddedTrainingBackendTest {
             batch.add(new Datum(parent, choices, ProgramSpacePolicy.logprobs(start, parent, choices, CPU),
                     List.of(a, a)));
         }
-        AdamParams adam = AdamParams.paper(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE);
+        AdamParams adam = AdamParams.embedded(EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE);
         for (TrainingSession s : List.of(uninterrupted, interrupted)) {
             s.forwardBackward(batch);
             s.optimStep(adam);
