@@ -29,11 +29,12 @@ import java.util.List;
 public class EmbeddedTrainingBackend implements TrainingBackend {
     public static final String NAME = "embedded";
     /**
-     * Default learning rate, with {@link io.tttdiscover.protocol.spi.AdamParams#embedded} (no momentum): Adam moves a parameter with a consistent
-     * gradient by about lr per step whatever the advantage scale, so one step's evidence moves an edit's logit by
-     * about 1, e^1 in odds, and the policy remembers which edits paid and which did not. On the H200 stage model with
-     * the relative-edit form, 0.1 learned nothing that mattered (the same evaluations to the target as 1e-6), 1.0 cut
-     * them by about a fifth, 2.0 and 4.0 were less reliable (33 and 29 of 40 seeds against 36).
+     * Default learning rate, with {@link io.tttdiscover.protocol.spi.AdamParams#embedded} (no momentum): Adam moves
+     * a parameter with a consistent gradient by about lr per step whatever the advantage scale, so one step's
+     * evidence moves an edit's logit by about 1, e^1 in odds, and the policy remembers which edits paid and which did not. On the H200 stage model
+     * ({@code discover simulate}, 512 evaluations, 40 seeds, within 5 % of the space's best) the relative-edit policy
+     * needed a median of 183 evaluations with learning switched off (1e-6), 177.5 at 0.1 and 138.5 at 1.0; 2.0 and
+     * 4.0 were less reliable (33 and 29 of 40 seeds, prototype).
      */
     public static final double DEFAULT_LEARNING_RATE = 1.0;
     /**
@@ -47,11 +48,11 @@ public class EmbeddedTrainingBackend implements TrainingBackend {
     /**
      * The form of a new run's policy: {@link PolicyParameters#RELATIVE_EDIT}, every child one change of its parent,
      * rated against the choice it replaces, a group's children distinct changes. On the H200 stage model of TriMul's
-     * space ({@code discover simulate}, 512 evaluations, 2 groups x 8, within 5 % of the space's best) it needed a
-     * median of 139.5 and 162 evaluations on seeds 0-39 and 40-79 (36 of 40 each) against 182 and 178.5 (36 and
-     * 39 of 40) for {@link PolicyParameters#ONE_EDIT} at its learning rate 0.1, whose learning did not pay; at a
-     * default run's 128 evaluations 38 of 40 seeds came within 25 % (median best 1,207.6 us) against 30 of 40
-     * (1,265.5 us). The per-decision form, whose children change ~4 decisions at once, learned misleading marginals
+     * space ({@code discover simulate}, 512 evaluations, 2 groups x 8, within 5 % of the space's best, seeds 0-39) it
+     * needed a median of 138.5 evaluations (37 of 40 seeds) against 196.5 (36 of 40) for
+     * {@link PolicyParameters#ONE_EDIT} with learning rate 0.1 and the paper's Adam, whose learning did not pay; at a
+     * default run's 128 evaluations 36 of 40 seeds came within 25 % (median best 1,200.8 us) against 33 of 40
+     * (1,248.2 us). The per-decision form, whose children change ~4 decisions at once, learned misleading marginals
      * (float16 LayerNorm rows look slow until the fused projection is in place): 5 of 10 seeds.
      */
     public static final String INITIAL_FORM = PolicyParameters.RELATIVE_EDIT;
