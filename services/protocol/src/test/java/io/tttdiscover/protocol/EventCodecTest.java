@@ -79,6 +79,12 @@ class EventCodecTest {
         assertEquals(told, EventCodec.prompt(EventCodec.encode(told)));
         assertEquals(List.of(List.of(0, 1), List.of(1, 1)), EventCodec.prompt(EventCodec.encode(told)).evaluated());
         assertNull(prompt.evaluated(), "a prompt from before the field reads as none");
+        assertEquals(4096, PromptEvent.maxEvaluated(16), "TriMul's space: 4,096 programs");
+        List<List<Integer>> most = java.util.Collections.nCopies(PromptEvent.maxEvaluated(100),
+                java.util.Collections.nCopies(100, 99));
+        int bytes = EventCodec.encode(new PromptEvent(1, "p3", "run-1", 3, 1, "trimul", null, null, 8, 4, "cuda",
+                MaskSemantics.AS_SPECIFIED, 2L, most)).length();
+        assertTrue(bytes < 512 * 1024, "a space of 100 decisions with two-digit choices: " + bytes + " bytes");
 
         CandidateEvent candidate = candidate();
         assertEquals(candidate, EventCodec.candidate(EventCodec.encode(candidate)));

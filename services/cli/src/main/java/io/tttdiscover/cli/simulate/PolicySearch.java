@@ -85,7 +85,8 @@ public final class PolicySearch implements SearchStrategy {
                 boolean complete = true;
                 List<ArchiveState> parents = archive.select(config.groupsPerBatch());
                 // as the run loop's prompts carry them: the programs of the finished steps
-                List<List<Integer>> before = evaluated.latest(PromptEvent.MAX_EVALUATED);
+                List<List<Integer>> before = evaluated.latest(PromptEvent.maxEvaluated(
+                        pack.programSpace().size()));
                 for (int g = 0; g < parents.size(); g++) {
                     List<StepUpdate.Evaluated> group = sampleAndScore(policy, parents.get(g),
                             PromptIds.of(runId, step, g), g, before, evaluations);

@@ -11,7 +11,7 @@ import java.util.List;
  * @param maskSemantics the run's mask semantics, copied into every candidate; null in events from before the field
  *                      (the evaluator then applies its own default)
  * @param evaluated     for the embedded program-space policy: the choices of the programs the run evaluated in the
- *                      steps before this one (the latest {@link #MAX_EVALUATED}), which its edits avoid while they can;
+ *                      steps before this one (the latest {@link #maxEvaluated}), which its edits avoid while they can;
  *                      null otherwise and in events from before the field
  */
 public record PromptEvent(
@@ -30,8 +30,16 @@ public record PromptEvent(
         long createdAtMs,
         List<List<Integer>> evaluated) implements Event {
 
-    /** At most this many programs travel in {@link #evaluated} (about 40 bytes each as JSON). */
-    public static final int MAX_EVALUATED = 4096;
+    /** At most this many choices travel in {@link #evaluated} in all (2 to 4 bytes each as JSON: ~200 KiB). */
+    public static final int MAX_EVALUATED_CHOICES = 65_536;
+
+    /**
+     * How many programs of a space with {@code decisions} decisions travel in {@link #evaluated}: what keeps the
+     * prompt well under Kafka's default 1 MiB record whatever the space (4,096 programs of TriMul's 16 decisions).
+     */
+    public static int maxEvaluated(int decisions) {
+        return MAX_EVALUATED_CHOICES / Math.max(1, decisions);
+    }
 
     /** A prompt without {@link #evaluated}. */
     public PromptEvent(int schemaVersion, String promptId, String runId, int step, int group, String problemId,

@@ -268,6 +268,11 @@ final class RunLoop {
                 config.groupSize(), s.published * config.groupSize(), s.arrived(), failed, s.startedAtMs, 0));
     }
 
+    /** Decisions of the pack's program space (0 without one: then no program has choices to remember). */
+    private int decisions() {
+        return pack.hasProgramSpace() ? pack.programSpace().size() : 0;
+    }
+
     /** Sends the step's next prompts while the run's queued candidates leave room (always at least one group). */
     private void publishMore() {
         StepInProgress step = current;
@@ -282,7 +287,7 @@ final class RunLoop {
             PromptEvent prompt = new PromptEvent(Event.CURRENT_SCHEMA, promptId(step.step, g), runId, step.step, g,
                     config.problemId(), new ParentState(parent.id(), parent.code(), parent.choices(), parentRuntime),
                     rendered, config.groupSize(), version, config.target(), maskSemantics, System.currentTimeMillis(),
-                    embedded ? evaluatedPrograms.latest(PromptEvent.MAX_EVALUATED) : null);
+                    embedded ? evaluatedPrograms.latest(PromptEvent.maxEvaluated(decisions())) : null);
             RunThread.await(publisher.prompt(prompt), "prompt " + prompt.promptId());
             step.published++;
             sent++;
