@@ -5,6 +5,12 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -80,29 +86,45 @@ public final class DatabaseRetry {
     /**
      * True when the failure says the database is away rather than that the data is wrong: a connection-class
      * SQLState (08: connection exception, 57P: operator intervention such as a shutdown, 53: insufficient
-     * resources), a transient or recoverable SQL exception, or the pool's acquisition timeout, anywhere in the chain.
+     * resources), a transient or recoverable SQL exception, or the pool's acquisition timeout, anywhere in the chain
+     * of causes and suppressed exceptions (a commit that loses its connection surfaces as the transaction manager's
+     * RollbackException, with the driver's I/O error only on a suppressed XAException).
      */
     static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+        Deque<Throwable> todo = new ArrayDeque<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        todo.add(e);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (says(t)) {
                 return true;
             }
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
-                    return true;
-                }
-                String message = String.valueOf(sql.getMessage());
-                if (message.contains("Acquisition timeout")) {
-                    return true;
-                }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
             }
-            String type = t.getClass().getSimpleName();
-            if (type.equals("JDBCConnectionException")) {
+            todo.addAll(Arrays.asList(t.getSuppressed()));
+        }
+        return false;
+    }
+
+    /** Whether this one throwable, not its causes, says the database is away. */
+    private static boolean says(Throwable t) {
+        if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+            return true;
+        }
+        if (t instanceof SQLException sql) {
+            String state = sql.getSQLState();
+            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+                return true;
+            }
+            if (String.valueOf(sql.getMessage()).contains("Acquisition timeout")) {
                 return true;
             }
         }
-        return false;
+        return t.getClass().getSimpleName().equals("JDBCConnectionException");
     }
 
     private static String rootMessage(Throwable e) {

@@ -57,5 +57,20 @@ class DatabaseRetryTest {
                 "57P01")));
         assertFalse(DatabaseRetry.unreachable(new RuntimeException(new SQLException("duplicate key", "23505"))));
         assertFalse(DatabaseRetry.unreachable(new IllegalStateException("not a valid RewardEvent")));
+        // a commit whose connection died (seen in DurabilityIT): the driver's I/O error rides on a suppressed
+        // XAException of the transaction manager's RollbackException, not on its causes
+        javax.transaction.xa.XAException xa = new javax.transaction.xa.XAException(
+                "Error trying to transactionCommit local transaction");
+        xa.initCause(new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+        Exception rollback = new Exception("ARJUNA016053: Could not commit transaction.");
+        rollback.addSuppressed(xa);
+        assertTrue(DatabaseRetry.unreachable(new RuntimeException("Error invoking subclass method", rollback)));
+        Exception refusedCommit = new Exception("ARJUNA016053: Could not commit transaction.");
+        refusedCommit.addSuppressed(new SQLException("duplicate key", "23505"));
+        assertFalse(DatabaseRetry.unreachable(refusedCommit), "a commit refused for its data is not an outage");
+        RuntimeException loop = new RuntimeException("a");
+        RuntimeException other = new RuntimeException("b", loop);
+        loop.addSuppressed(other);
+        assertFalse(DatabaseRetry.unreachable(loop), "a cycle of suppressed exceptions ends");
     }
 }
