@@ -332,19 +332,14 @@ public final class ProgramSpacePolicy {
         List<Double> logprobs = new ArrayList<>(n);
         List<Boolean> drawn = new ArrayList<>(n);
         if (editsParent(p, parent)) {
-            choices.addAll(parent);
-            logprobs.addAll(Collections.nCopies(n, 0.0));
-            drawn.addAll(Collections.nCopies(n, false));
             double[] which = editDecisionProbabilities(p, parent, choosable);
-            if (Arrays.stream(which).sum() > 0) {
-                int d = draw(which, rng);
-                double[] probs = editProbabilities(p, d, parent.get(d), choosable.available(d));
-                int pick = draw(probs, rng);
-                choices.set(d, pick);
-                logprobs.set(d, Math.log(which[d]) + Math.log(probs[pick]));
-                drawn.set(d, true);
+            if (Arrays.stream(which).sum() == 0) {
+                return edited(parent, -1, -1, 0.0); // nothing to edit: the parent again, every choice forced
             }
-            return new Choices(List.copyOf(choices), List.copyOf(logprobs), List.copyOf(drawn));
+            int d = draw(which, rng);
+            double[] probs = editProbabilities(p, d, parent.get(d), choosable.available(d));
+            int pick = draw(probs, rng);
+            return edited(parent, d, pick, Math.log(which[d]) + Math.log(probs[pick]));
         }
         for (int d = 0; d < n; d++) {
             if (!choosable.active(d, choices)) {
@@ -408,7 +403,7 @@ public final class ProgramSpacePolicy {
             throw new IllegalArgumentException("only a one-edit policy draws edits of a parent with choices");
         }
         double[] which = editDecisionProbabilities(p, parent, choosable);
-        List<double[]> keys = new ArrayList<>(); // {key, decision, alternative}
+        List<double[]> keys = new ArrayList<>(); // {Gumbel key, decision, alternative, the edit's logprob}
         for (int d = 0; d < which.length; d++) {
             if (which[d] == 0) {
                 continue;
@@ -416,8 +411,8 @@ public final class ProgramSpacePolicy {
             double[] q = editProbabilities(p, d, parent.get(d), choosable.available(d));
             for (int a = 0; a < q.length; a++) {
                 if (q[a] > 0) {
-                    double gumbel = -Math.log(-Math.log(uniformOpen(rng)));
-                    keys.add(new double[] {Math.log(which[d]) + Math.log(q[a]) + gumbel, d, a});
+                    double logprob = Math.log(which[d]) + Math.log(q[a]);
+                    keys.add(new double[] {logprob - Math.log(-Math.log(uniformOpen(rng))), d, a, logprob});
                 }
             }
         }
@@ -439,17 +434,25 @@ public final class ProgramSpacePolicy {
         List<Choices> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             double[] key = keys.get(i % keys.size());
-            int d = (int) key[1];
-            List<Integer> choices = new ArrayList<>(parent);
-            choices.set(d, (int) key[2]);
-            List<Double> logprobs = new ArrayList<>(Collections.nCopies(parent.size(), 0.0));
-            logprobs.set(d, Math.log(which[d]) + Math.log(editProbabilities(p, d, parent.get(d),
-                    choosable.available(d))[(int) key[2]]));
-            List<Boolean> drawn = new ArrayList<>(Collections.nCopies(parent.size(), false));
-            drawn.set(d, true);
-            out.add(new Choices(List.copyOf(choices), List.copyOf(logprobs), List.copyOf(drawn)));
+            out.add(edited(parent, (int) key[1], (int) key[2], key[3]));
         }
         return out;
+    }
+
+    /**
+     * The parent with decision {@code d} set to {@code a}, that token carrying the edit's {@code logprob}, every
+     * other choice forced; {@code d < 0}: the parent unchanged.
+     */
+    private static Choices edited(List<Integer> parent, int d, int a, double logprob) {
+        List<Integer> choices = new ArrayList<>(parent);
+        List<Double> logprobs = new ArrayList<>(Collections.nCopies(parent.size(), 0.0));
+        List<Boolean> drawn = new ArrayList<>(Collections.nCopies(parent.size(), false));
+        if (d >= 0) {
+            choices.set(d, a);
+            logprobs.set(d, logprob);
+            drawn.set(d, true);
+        }
+        return new Choices(List.copyOf(choices), List.copyOf(logprobs), List.copyOf(drawn));
     }
 
     /** A uniform draw in (0, 1): never 0, whose log would be infinite. */
