@@ -36,9 +36,10 @@ import java.util.function.Consumer;
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--problem", defaultValue = "trimul", description = "problem pack under problems/ (${DEFAULT-VALUE})")
     String problem;
-    @Option(names = "--steps", defaultValue = "8", description = "training steps (${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "16", description = "training steps (${DEFAULT-VALUE})")
     int steps;
-    @Option(names = "--groups", defaultValue = "2", description = "groups per step (${DEFAULT-VALUE})")
+    @Option(names = "--groups", defaultValue = "1", description = "groups per step, each from its own start state "
+            + "(${DEFAULT-VALUE})")
     int groups;
     @Option(names = "--group-size", defaultValue = "8", description = "samples per group (${DEFAULT-VALUE})")
     int groupSize;

@@ -29,7 +29,7 @@ class SimulateCommandTest {
         assertEquals("toy", report.path("problem").asText());
         assertEquals(22 * Math.cbrt(6), report.path("bestScore").asDouble(), 1e-9);
         assertEquals(100, report.path("budget").asInt());
-        assertEquals(7, report.path("rl").path("steps").asInt(), "100 evaluations hold 7 steps of 2 x 8");
+        assertEquals(13, report.path("rl").path("steps").asInt(), "100 evaluations: 13 steps of 1 x 8, the last cut short");
         List<String> names = new ArrayList<>();
         for (JsonNode s : report.path("strategies")) {
             names.add(s.path("strategy").asText());

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PolicySearchTest {
-    /** The trainer's defaults for a run on the toy pack's cuda space (2 groups x 8 samples a step). */
+    /** The trainer's defaults for a run on the toy pack's cuda space (the embedded policy's: 1 group x 8 a step). */
     private static final RunConfig DEFAULTS = RunConfig.withDefaults("toy", null, null, null, "cuda", null, null,
             null, null, null, null, null, null, null);
 
@@ -54,11 +54,11 @@ class PolicySearchTest {
     void theSameSeedGivesTheSameSearchAndABudgetCutsTheLastStepShort() {
         ScoreOracle oracle = Toy.additiveOracle();
         PolicySearch search = new PolicySearch(Toy.pack(), oracle, DEFAULTS);
-        PolicySearch.Run a = search.search(4, 40);
-        assertEquals(a.evaluations().scores(), search.search(4, 40).evaluations().scores());
-        assertEquals(40, a.evaluations().count());
-        assertEquals(2, a.steps().size(), "the third step, cut at 8 of 16 evaluations, is not trained");
-        assertNotEquals(a.evaluations().scores(), search.search(5, 40).evaluations().scores());
+        PolicySearch.Run a = search.search(4, 36);
+        assertEquals(a.evaluations().scores(), search.search(4, 36).evaluations().scores());
+        assertEquals(36, a.evaluations().count());
+        assertEquals(4, a.steps().size(), "the fifth step, cut at 4 of 8 evaluations, is not trained");
+        assertNotEquals(a.evaluations().scores(), search.search(5, 36).evaluations().scores());
     }
 
     @Test

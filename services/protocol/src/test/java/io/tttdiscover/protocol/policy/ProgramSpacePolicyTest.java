@@ -205,6 +205,48 @@ class ProgramSpacePolicyTest {
     }
 
     @Test
+    void editsToAnAlternativeNewNearTheParentComeFirstThenTheOthersThenEvaluatedPrograms() {
+        // seven two-way decisions, parent all 0; the policy wants (d0, 1) above everything (e^30 : 1)
+        List<boolean[]> two = java.util.Collections.nCopies(7, new boolean[]{true, true});
+        Choosable choosable = Choosable.of(two);
+        List<List<Double>> logits = new java.util.ArrayList<>(java.util.Collections.nCopies(6, List.of(0.0, 0.0)));
+        logits.add(0, List.of(0.0, 30.0));
+        PolicyParameters p = new PolicyParameters(logits, java.util.Collections.nCopies(7, 2.0),
+                PolicyParameters.RELATIVE_EDIT);
+        List<Integer> parent = List.of(0, 0, 0, 0, 0, 0, 0);
+        java.util.Set<List<Integer>> evaluated = java.util.Set.of(
+                List.of(1, 1, 1, 0, 0, 0, 0),  // 3 decisions from the parent: d0..d2 = 1 were tried near it
+                List.of(0, 0, 0, 1, 1, 1, 1),  // 4 away: too far to count for d3..d6
+                List.of(0, 1, 0, 0, 0, 0, 0)); // the edit (d1, 1) itself
+        boolean[][] untried = ProgramSpacePolicy.untriedNear(parent, choosable, evaluated);
+        for (int d = 0; d < 7; d++) {
+            assertEquals(d >= 3, untried[d][1], "decision " + d);
+        }
+        for (int seed = 0; seed < 20; seed++) {
+            List<List<Integer>> group = ProgramSpacePolicy.drawEdits(p, parent, choosable, 7, evaluated,
+                    new Random(seed)).stream().map(ProgramSpacePolicy.Choices::choices).toList();
+            assertEquals(java.util.Set.of(edit(3), edit(4), edit(5), edit(6)), java.util.Set.copyOf(group.subList(0, 4)),
+                    "the four alternatives new near the parent first, whatever the policy thinks of them");
+            assertEquals(List.of(edit(0), edit(2), edit(1)), group.subList(4, 7),
+                    "then the others in draw order ((d0, 1) is the policy's favourite), the evaluated program last");
+        }
+        // a dead slot neither counts as a difference nor as a tried alternative: decision 2 of CONDITIONAL is active
+        // only while decision 0 holds 2
+        boolean[][] dead = ProgramSpacePolicy.untriedNear(List.of(0, 0, 1), CONDITIONAL,
+                List.of(List.of(0, 1, 2), List.of(2, 0, 0)));
+        assertFalse(dead[1][1], "(0, 1, 2) is one decision away: its d2 is dead in both");
+        assertTrue(dead[2][2], "but its d2 = 2 was dead, so never tried");
+        assertFalse(dead[0][2]);
+        assertFalse(dead[2][0], "(2, 0, 0) has d2 = 0 alive, two decisions away");
+    }
+
+    private static List<Integer> edit(int d) {
+        List<Integer> child = new java.util.ArrayList<>(java.util.Collections.nCopies(7, 0));
+        child.set(d, 1);
+        return child;
+    }
+
+    @Test
     void aOneEditPolicyCannotHaveDrawnTwoEditsOrAnInactiveOne() {
         PolicyParameters p = oneEdit();
         IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
