@@ -206,28 +206,34 @@ class ProgramSpacePolicyTest {
 
     @Test
     void editsToAnAlternativeNewNearTheParentComeFirstThenTheOthersThenEvaluatedPrograms() {
-        // seven two-way decisions, parent all 0; the policy wants (d0, 1) above everything (e^30 : 1)
-        List<boolean[]> two = java.util.Collections.nCopies(7, new boolean[]{true, true});
-        Choosable choosable = Choosable.of(two);
-        List<List<Double>> logits = new java.util.ArrayList<>(java.util.Collections.nCopies(6, List.of(0.0, 0.0)));
+        // 3 + NEAR + 1 two-way decisions, parent all 0; the policy wants (d0, 1) above everything (e^30 : 1)
+        int n = 3 + ProgramSpacePolicy.NEAR + 1;
+        Choosable choosable = Choosable.of(java.util.Collections.nCopies(n, new boolean[]{true, true}));
+        List<List<Double>> logits = new java.util.ArrayList<>(java.util.Collections.nCopies(n - 1, List.of(0.0, 0.0)));
         logits.add(0, List.of(0.0, 30.0));
-        PolicyParameters p = new PolicyParameters(logits, java.util.Collections.nCopies(7, 2.0),
+        PolicyParameters p = new PolicyParameters(logits, java.util.Collections.nCopies(n, 2.0),
                 PolicyParameters.RELATIVE_EDIT);
-        List<Integer> parent = List.of(0, 0, 0, 0, 0, 0, 0);
-        java.util.Set<List<Integer>> evaluated = java.util.Set.of(
-                List.of(1, 1, 1, 0, 0, 0, 0),  // 3 decisions from the parent: d0..d2 = 1 were tried near it
-                List.of(0, 0, 0, 1, 1, 1, 1),  // 4 away: too far to count for d3..d6
-                List.of(0, 1, 0, 0, 0, 0, 0)); // the edit (d1, 1) itself
+        List<Integer> parent = java.util.Collections.nCopies(n, 0);
+        List<Integer> near = new java.util.ArrayList<>(parent); // 3 decisions away: d0..d2 = 1 were tried near it
+        List<Integer> far = new java.util.ArrayList<>(parent);  // NEAR + 1 away: too far to count for d3..
+        for (int d = 0; d < n; d++) {
+            (d < 3 ? near : far).set(d, 1);
+        }
+        java.util.Set<List<Integer>> evaluated = java.util.Set.of(near, far, edit(n, 1)); // and the edit (d1, 1)
         boolean[][] untried = ProgramSpacePolicy.untriedNear(parent, choosable, evaluated);
-        for (int d = 0; d < 7; d++) {
+        for (int d = 0; d < n; d++) {
             assertEquals(d >= 3, untried[d][1], "decision " + d);
         }
+        java.util.Set<List<Integer>> fresh = new java.util.HashSet<>();
+        for (int d = 3; d < n; d++) {
+            fresh.add(edit(n, d));
+        }
         for (int seed = 0; seed < 20; seed++) {
-            List<List<Integer>> group = ProgramSpacePolicy.drawEdits(p, parent, choosable, 7, evaluated,
+            List<List<Integer>> group = ProgramSpacePolicy.drawEdits(p, parent, choosable, n, evaluated,
                     new Random(seed)).stream().map(ProgramSpacePolicy.Choices::choices).toList();
-            assertEquals(java.util.Set.of(edit(3), edit(4), edit(5), edit(6)), java.util.Set.copyOf(group.subList(0, 4)),
-                    "the four alternatives new near the parent first, whatever the policy thinks of them");
-            assertEquals(List.of(edit(0), edit(2), edit(1)), group.subList(4, 7),
+            assertEquals(fresh, java.util.Set.copyOf(group.subList(0, n - 3)),
+                    "the alternatives new near the parent first, whatever the policy thinks of them");
+            assertEquals(List.of(edit(n, 0), edit(n, 2), edit(n, 1)), group.subList(n - 3, n),
                     "then the others in draw order ((d0, 1) is the policy's favourite), the evaluated program last");
         }
         // a dead slot neither counts as a difference nor as a tried alternative: decision 2 of CONDITIONAL is active
@@ -240,8 +246,8 @@ class ProgramSpacePolicyTest {
         assertFalse(dead[2][0], "(2, 0, 0) has d2 = 0 alive, two decisions away");
     }
 
-    private static List<Integer> edit(int d) {
-        List<Integer> child = new java.util.ArrayList<>(java.util.Collections.nCopies(7, 0));
+    private static List<Integer> edit(int decisions, int d) {
+        List<Integer> child = new java.util.ArrayList<>(java.util.Collections.nCopies(decisions, 0));
         child.set(d, 1);
         return child;
     }
