@@ -33,10 +33,10 @@ public class EmbeddedTrainingBackend implements TrainingBackend {
      * a parameter with a consistent gradient by about lr per step whatever the advantage scale, so one step's
      * evidence moves an edit's logit by about lr, e^lr in odds, and the policy remembers which edits paid and which
      * did not. On the H200 stage model ({@code discover simulate}, 512 evaluations, within 5 % of the space's best,
-     * the default 1 group x 8, seeds 0-159) the relative-edit policy needed a median of 96.5 evaluations with
-     * learning switched off (1e-6; 3 of 160 seeds never got there), 76.5 at 1.0, 68 at 2.0 and 68 at 3.0 (72.5 vs 68.5
-     * for 2.0 on seeds 160-319). Session 8 measured 183 (1e-6), 177.5 (0.1) and 138.5 (1.0) with 2 groups x 8 and
-     * without the untried-near tier of {@link io.tttdiscover.protocol.policy.ProgramSpacePolicy#drawEdits}.
+     * the default 1 group x 8, seeds 0-319) the relative-edit policy needed a median of 87 evaluations with learning
+     * switched off (1e-6; 3 of 320 seeds never got there), 77.5 at 1.0, 71 at 2.0 and 71 at 3.0 (69 at 2.0 on seeds
+     * 320-639). Session 8 measured 183 (1e-6), 177.5 (0.1) and 138.5 (1.0) with 2 groups x 8 and without the
+     * untried-near tier of {@link io.tttdiscover.protocol.policy.ProgramSpacePolicy#drawEdits}.
      */
     public static final double DEFAULT_LEARNING_RATE = 2.0;
     /**
