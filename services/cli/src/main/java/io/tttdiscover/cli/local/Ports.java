@@ -17,12 +17,44 @@ public final class Ports {
         return isFree(preferred) ? preferred : free();
     }
 
+    /**
+     * A free port below the kernel's ephemeral range where it can find one ({@link #EPHEMERAL_LOW}): a port the
+     * kernel hands out is also what it gives the next outgoing connection, so between picking it and a service binding
+     * it a Kafka client's connection could take it (a trainer once failed to start: "Port 42505 seems to be in use").
+     * Falls back to a port the kernel picks.
+     */
     public static int free() {
+        int high = Math.min(EPHEMERAL_LOW, 65536) - 1;
+        if (high - BELOW_EPHEMERAL_FROM >= 1000) {
+            java.util.concurrent.ThreadLocalRandom rng = java.util.concurrent.ThreadLocalRandom.current();
+            for (int i = 0; i < 50; i++) {
+                int port = rng.nextInt(BELOW_EPHEMERAL_FROM, high + 1);
+                if (isFree(port)) {
+                    return port;
+                }
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    /** Where {@link #free} starts looking below the ephemeral range. */
+    static final int BELOW_EPHEMERAL_FROM = 20000;
+    /** The low end of the kernel's ephemeral port range (Linux: ip_local_port_range), 32768 when unknown. */
+    static final int EPHEMERAL_LOW = ephemeralLow();
+
+    private static int ephemeralLow() {
+        // read as a stream: Files.readString trusts the size a /proc file reports and returned "3" for "32768 60999"
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(
+                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            int low = Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
+            return low >= 1024 && low <= 65535 ? low : 32768;
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 
