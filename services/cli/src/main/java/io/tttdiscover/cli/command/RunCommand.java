@@ -11,6 +11,7 @@ import io.tttdiscover.protocol.api.RunRequest;
 import io.tttdiscover.cli.run.RunWatcher;
 import io.tttdiscover.cli.trainer.TrainerClient;
 import io.tttdiscover.protocol.event.MaskSemantics;
+import io.tttdiscover.trainer.service.RunConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,10 +37,11 @@ import java.util.function.Consumer;
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--problem", defaultValue = "trimul", description = "problem pack under problems/ (${DEFAULT-VALUE})")
     String problem;
-    @Option(names = "--steps", defaultValue = "16", description = "training steps (${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "" + RunConfig.EMBEDDED_STEPS,
+            description = "training steps (${DEFAULT-VALUE})")
     int steps;
-    @Option(names = "--groups", defaultValue = "1", description = "groups per step, each from its own start state "
-            + "(${DEFAULT-VALUE})")
+    @Option(names = "--groups", defaultValue = "" + RunConfig.EMBEDDED_GROUPS,
+            description = "groups per step, each from its own start state (${DEFAULT-VALUE})")
     int groups;
     @Option(names = "--group-size", defaultValue = "8", description = "samples per group (${DEFAULT-VALUE})")
     int groupSize;

@@ -1,11 +1,15 @@
 package io.tttdiscover.cli.local;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Free TCP ports on the loopback interface. */
 public final class Ports {
@@ -26,7 +30,7 @@ public final class Ports {
     public static int free() {
         int high = Math.min(EPHEMERAL_LOW, 65536) - 1;
         if (high - BELOW_EPHEMERAL_FROM >= 1000) {
-            java.util.concurrent.ThreadLocalRandom rng = java.util.concurrent.ThreadLocalRandom.current();
+            ThreadLocalRandom rng = ThreadLocalRandom.current();
             for (int i = 0; i < 50; i++) {
                 int port = rng.nextInt(BELOW_EPHEMERAL_FROM, high + 1);
                 if (isFree(port)) {
@@ -49,8 +53,7 @@ public final class Ports {
 
     private static int ephemeralLow() {
         // read as a stream: Files.readString trusts the size a /proc file reports and returned "3" for "32768 60999"
-        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(
-                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
             int low = Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
             return low >= 1024 && low <= 65535 ? low : 32768;
         } catch (IOException | RuntimeException e) {

@@ -104,10 +104,9 @@ public record RunConfig(
                                          String advantage, String trainingBackend, String warmStart,
                                          Integer groupDeadlineSeconds, String baseModel, Integer loraRank) {
         String backend = or(trainingBackend, EmbeddedTrainingBackend.NAME);
-        double lr = learningRate != null ? learningRate
-                : EmbeddedTrainingBackend.NAME.equals(backend) ? EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE
-                : LLM_LEARNING_RATE;
         boolean embedded = EmbeddedTrainingBackend.NAME.equals(backend);
+        double lr = learningRate != null ? learningRate
+                : embedded ? EmbeddedTrainingBackend.DEFAULT_LEARNING_RATE : LLM_LEARNING_RATE;
         return new RunConfig(or(problemId, "trimul"), or(steps, embedded ? EMBEDDED_STEPS : 8),
                 or(groupsPerBatch, embedded ? EMBEDDED_GROUPS : 2), or(groupSize, 8),
                 or(target, "cpu"), or(seed, 0L), lr, or(klCoef, 0.1), or(advantage, "entropic-adaptive"), backend,
